@@ -1,0 +1,180 @@
+"""The engine: namespaces plus the execution of single-record commands, with a node's exact rules.
+
+Order of checks for a keyed command: namespace → record lookup (expired counts as missing) → filter
+expression (27) → record-exists action (2 or 5) → generation (3) → ops on a working copy (type errors
+abort before anything is stored) → store, bump generation, set void time and last-update time.
+The engine is single-threaded by design: callers run it on one event loop and need no locks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from aerolite.engine.clock import TTL_DONT_UPDATE, now_ns_ms_resolution, void_time_for
+from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, Reply, ReplyOp
+from aerolite.engine.namespace import Namespace, NamespaceConfig
+from aerolite.engine.ops import MAX_BIN_NAME, SUPPORTED_KINDS, WRITE_KINDS, Op, OpKind, apply_write
+from aerolite.engine.record import Record
+from aerolite.result_codes import AerospikeResultError, ResultCode
+
+log = logging.getLogger("aerolite.engine")
+
+_NOT_FOUND = Reply(ResultCode.KEY_NOT_FOUND)
+_NO_NAMESPACE = Reply(ResultCode.INVALID_NAMESPACE)
+
+
+class Engine:
+    """Holds the namespaces and runs commands against them."""
+
+    def __init__(self, namespaces: Iterable[NamespaceConfig]) -> None:
+        self.namespaces: dict[str, Namespace] = {}
+        for config in namespaces:
+            if config.name in self.namespaces:
+                raise ValueError(f"namespace {config.name!r} is configured twice")
+            self.namespaces[config.name] = Namespace(config)
+
+    def namespace(self, name: str) -> Namespace:
+        ns = self.namespaces.get(name)
+        if ns is None:
+            raise AerospikeResultError(ResultCode.INVALID_NAMESPACE, f"namespace {name!r} does not exist")
+        return ns
+
+    def execute(self, cmd: Command) -> Reply:
+        """Run one keyed command; never raises for a request-level problem (it answers a code)."""
+        ns = self.namespaces.get(cmd.namespace)
+        if ns is None:
+            return _NO_NAMESPACE
+        try:
+            if cmd.write or cmd.delete:
+                return self._write(ns, cmd)
+            return self._read(ns, cmd)
+        except AerospikeResultError as exc:
+            record = ns.records.get(cmd.digest)
+            return Reply(exc.code, record.generation if record else 0, record.void_time if record else 0)
+
+    def _read(self, ns: Namespace, cmd: Command) -> Reply:
+        record = ns.get_live(cmd.digest)
+        if record is None:
+            return _NOT_FOUND
+        if cmd.filter is not None and not cmd.filter(record):
+            return Reply(ResultCode.FILTERED_OUT, record.generation, record.void_time)
+        if cmd.header_only:
+            ops = [ReplyOp(OpKind.READ, "", None)] if cmd.policy.respond_all_ops and cmd.ops else []
+            return Reply(ResultCode.OK, record.generation, record.void_time, ops)
+        if cmd.read_all and not cmd.ops:
+            return Reply(ResultCode.OK, record.generation, record.void_time, _all_bins(record))
+        ops = _answer_reads(record.bins, cmd.ops, cmd.read_all, cmd.policy.respond_all_ops)
+        return Reply(ResultCode.OK, record.generation, record.void_time, ops)
+
+    def _write(self, ns: Namespace, cmd: Command) -> Reply:
+        policy = cmd.policy
+        record = ns.get_live(cmd.digest)
+        if record is not None and cmd.filter is not None and not cmd.filter(record):
+            generation = 0 if cmd.delete else record.generation
+            return Reply(ResultCode.FILTERED_OUT, generation, 0 if cmd.delete else record.void_time)
+        if cmd.delete:
+            return self._delete(ns, cmd, record)
+        if record is None:
+            if policy.exists in (ExistsAction.UPDATE_ONLY, ExistsAction.REPLACE_ONLY) or _only_touch(cmd.ops):
+                return _NOT_FOUND
+        else:
+            if policy.exists == ExistsAction.CREATE_ONLY:
+                return Reply(ResultCode.KEY_EXISTS, record.generation, record.void_time)
+            _check_generation(policy.generation_check, policy.generation, record)
+        if not cmd.ops:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a write needs at least one operation")
+        replace = policy.exists in (ExistsAction.REPLACE, ExistsAction.REPLACE_ONLY)
+        bins = {} if record is None or replace else dict(record.bins)
+        answers: list[ReplyOp] = []
+        respond_all = policy.respond_all_ops
+        for op in cmd.ops:
+            _validate_op(op)
+            if op.kind == OpKind.READ:
+                answers.extend(_answer_reads(bins, [op], cmd.read_all, respond_all))
+                continue
+            apply_write(bins, op)
+            if respond_all and op.kind != OpKind.TOUCH:
+                answers.append(ReplyOp(op.kind, op.bin_name, None))
+        if not bins:
+            if record is not None:
+                ns.remove(cmd.digest)
+            return Reply(ResultCode.OK, 0, 0, answers)
+        ttl = policy.ttl
+        void_time = void_time_for(ttl, ns.config.default_ttl, None if record is None else record.void_time)
+        new = Record(
+            cmd.digest,
+            cmd.set_name if record is None else record.set_name,
+            cmd.key if cmd.key is not None or record is None else record.key,
+            bins,
+            1 if record is None else (record.generation + 1) & 0xFFFF or 1,
+            void_time,
+            now_ns_ms_resolution(),
+        )
+        ns.store(new)
+        return Reply(ResultCode.OK, new.generation, new.void_time, answers)
+
+    def _delete(self, ns: Namespace, cmd: Command, record: Record | None) -> Reply:
+        if record is None:
+            return _NOT_FOUND
+        try:
+            _check_generation(cmd.policy.generation_check, cmd.policy.generation, record)
+        except AerospikeResultError as exc:
+            return Reply(exc.code)
+        ns.remove(cmd.digest)
+        return Reply(ResultCode.OK)
+
+    def truncate(self, namespace: str, set_name: str | None, before_ns: int | None = None) -> int:
+        """Delete records last updated before ``before_ns`` (default: now); returns how many."""
+        ns = self.namespace(namespace)
+        return ns.truncate(set_name, before_ns if before_ns is not None else now_ns_ms_resolution() + 1_000_000)
+
+    def sweep_expired(self) -> int:
+        return sum(ns.sweep_expired() for ns in self.namespaces.values())
+
+    def close(self) -> None:
+        for ns in self.namespaces.values():
+            ns.close()
+
+
+def _only_touch(ops: list[Op]) -> bool:
+    return bool(ops) and all(op.kind in (OpKind.TOUCH, OpKind.READ) for op in ops)
+
+
+def _check_generation(check: GenerationCheck, expected: int, record: Record) -> None:
+    if check == GenerationCheck.EQUAL and record.generation != expected:
+        raise AerospikeResultError(ResultCode.GENERATION_ERROR, f"generation is {record.generation}, not {expected}")
+    if check == GenerationCheck.GREATER and not expected > record.generation:
+        raise AerospikeResultError(ResultCode.GENERATION_ERROR, f"generation {expected} is not above {record.generation}")
+
+
+def _validate_op(op: Op) -> None:
+    if op.kind not in SUPPORTED_KINDS:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {op.kind.name} is not supported")
+    if len(op.bin_name.encode()) > MAX_BIN_NAME:
+        raise AerospikeResultError(ResultCode.BIN_NAME_TOO_LONG, f"bin name {op.bin_name!r} is longer than 15 bytes")
+
+
+def _all_bins(record: Record) -> list[ReplyOp]:
+    return [ReplyOp(OpKind.READ, name, value) for name, value in record.bins.items()]
+
+
+def _answer_reads(bins: dict[str, object], ops: list[Op], read_all: bool, respond_all: bool) -> list[ReplyOp]:
+    answers: list[ReplyOp] = []
+    for op in ops:
+        if op.kind != OpKind.READ:
+            _validate_op(op)
+            continue
+        if not op.bin_name:
+            if read_all:
+                answers.extend(ReplyOp(OpKind.READ, n, v) for n, v in bins.items())
+            elif respond_all:
+                answers.append(ReplyOp(OpKind.READ, "", None))
+            continue
+        value = bins.get(op.bin_name)
+        if value is not None or respond_all:
+            answers.append(ReplyOp(OpKind.READ, op.bin_name, value))
+    return answers
+
+
+__all__ = ["TTL_DONT_UPDATE", "WRITE_KINDS", "Engine"]

@@ -1,0 +1,126 @@
+"""Namespaces: their configuration and the records they hold, keyed by digest."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from aerolite.engine.clock import now_since_2010
+from aerolite.engine.record import Record
+from aerolite.engine.storage import RecordLog, Truncation
+
+log = logging.getLogger("aerolite.engine")
+
+Storage = Literal["memory", "file"]
+
+
+@dataclass(frozen=True, slots=True)
+class NamespaceConfig:
+    """How a namespace is set up. ``background_query_max_rps`` 0 means no cap (a node's default is 10 000)."""
+
+    name: str
+    storage: Storage = "memory"
+    data_dir: Path | None = None
+    default_ttl: int = 0
+    nsup_period: int = 120
+    background_query_max_rps: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.name or len(self.name) > 31 or not self.name.isprintable() or any(c in self.name for c in ":;/\t\n"):
+            raise ValueError(f"invalid namespace name {self.name!r}")
+        if self.storage == "file" and self.data_dir is None:
+            raise ValueError(f"namespace {self.name!r} is stored in a file but no data directory was given")
+
+
+class Namespace:
+    """The records of one namespace; persistent namespaces mirror every change into their log."""
+
+    def __init__(self, config: NamespaceConfig) -> None:
+        self.config = config
+        self.records: dict[bytes, Record] = {}
+        self.log: RecordLog | None = None
+        if config.storage == "file":
+            assert config.data_dir is not None
+            self.log = RecordLog(config.data_dir / config.name / "records.log")
+            self._load()
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def _load(self) -> None:
+        assert self.log is not None
+        records = self.records
+        for entry in self.log.replay():
+            if isinstance(entry, Record):
+                records[entry.digest] = entry
+            elif isinstance(entry, Truncation):
+                self._drop_before(entry.set_name, entry.before_ns)
+            else:
+                records.pop(entry, None)
+        now = now_since_2010()
+        for digest in [d for d, r in records.items() if r.void_time and r.void_time <= now]:
+            del records[digest]
+        log.info("namespace %s: loaded %d records from %s", self.name, len(records), self.log.path)
+        self.compact_if_worthwhile(force=True)
+
+    def compact_if_worthwhile(self, *, force: bool = False) -> None:
+        """Rewrite the log when most of its entries are dead."""
+        if self.log is None:
+            return
+        if force or self.log.entries > 2 * len(self.records) + 10_000:
+            self.log.compact(self.records.values())
+
+    def get_live(self, digest: bytes) -> Record | None:
+        """The record, or None when absent or expired (expired records are removed on the spot)."""
+        record = self.records.get(digest)
+        if record is not None and record.void_time and record.void_time <= now_since_2010():
+            self.remove(digest)
+            return None
+        return record
+
+    def store(self, record: Record) -> None:
+        self.records[record.digest] = record
+        if self.log is not None:
+            self.log.append_record(record)
+
+    def remove(self, digest: bytes) -> None:
+        if self.records.pop(digest, None) is not None and self.log is not None:
+            self.log.append_delete(digest)
+
+    def truncate(self, set_name: str | None, before_ns: int) -> int:
+        """Delete the records of a set (or all) last updated before ``before_ns``; returns how many."""
+        removed = self._drop_before(set_name, before_ns)
+        if self.log is not None:
+            self.log.append_truncate(set_name, before_ns)
+            self.compact_if_worthwhile()
+        return removed
+
+    def _drop_before(self, set_name: str | None, before_ns: int) -> int:
+        doomed = [
+            d for d, r in self.records.items()
+            if (set_name is None or r.set_name == set_name) and r.last_update_ns < before_ns
+        ]
+        for digest in doomed:
+            del self.records[digest]
+        return len(doomed)
+
+    def sweep_expired(self) -> int:
+        """Remove every expired record; returns how many went."""
+        now = now_since_2010()
+        doomed = [d for d, r in self.records.items() if r.void_time and r.void_time <= now]
+        for digest in doomed:
+            self.remove(digest)
+        return len(doomed)
+
+    def set_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self.records.values():
+            counts[record.set_name] = counts.get(record.set_name, 0) + 1
+        return counts
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()

@@ -1,0 +1,134 @@
+"""Scalar bin operations and the rules for which of them answer in a reply.
+
+``OpKind`` values equal the wire's op type bytes, so the network front maps them by value; the engine
+itself never sees wire structures. ``apply_write`` mutates a working copy of a record's bins and raises
+``AerospikeResultError`` (12 for type mismatches) before anything is stored.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from operator import add
+from typing import Any, NamedTuple
+
+from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.values.ordering import normalize_map_order
+
+MAX_BIN_NAME = 15
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+
+
+class OpKind(IntEnum):
+    """What an operation does (numbered as on the wire)."""
+
+    READ = 1
+    WRITE = 2
+    CDT_READ = 3
+    CDT_MODIFY = 4
+    INCR = 5
+    EXP_READ = 7
+    EXP_MODIFY = 8
+    APPEND = 9
+    PREPEND = 10
+    TOUCH = 11
+    BITS_READ = 12
+    BITS_MODIFY = 13
+    DELETE_ALL = 14
+    HLL_READ = 15
+    HLL_MODIFY = 16
+
+
+WRITE_KINDS = frozenset(
+    {OpKind.WRITE, OpKind.CDT_MODIFY, OpKind.INCR, OpKind.EXP_MODIFY, OpKind.APPEND, OpKind.PREPEND,
+     OpKind.TOUCH, OpKind.BITS_MODIFY, OpKind.DELETE_ALL, OpKind.HLL_MODIFY}
+)
+SUPPORTED_KINDS = frozenset(
+    {OpKind.READ, OpKind.WRITE, OpKind.INCR, OpKind.APPEND, OpKind.PREPEND, OpKind.TOUCH, OpKind.DELETE_ALL}
+)
+
+
+class Op(NamedTuple):
+    """One operation on one bin (``bin_name`` is empty for record-level ops)."""
+
+    kind: OpKind
+    bin_name: str
+    value: Any = None
+
+
+def delete_bin(bins: dict[str, Any], name: str) -> None:
+    """Remove a bin the way a node does: the last bin moves into the freed slot."""
+    if name not in bins:
+        return
+    names = list(bins)
+    last = names[-1]
+    if last == name:
+        del bins[name]
+        return
+    last_value = bins.pop(last)
+    rebuilt = {(last if k == name else k): (last_value if k == name else v) for k, v in bins.items()}
+    bins.clear()
+    bins.update(rebuilt)
+
+
+def _type_error(op: Op, current: Any) -> AerospikeResultError:
+    return AerospikeResultError(
+        ResultCode.BIN_TYPE_ERROR,
+        f"{op.kind.name.lower()} of a {type(op.value).__name__} on bin {op.bin_name!r} holding a {type(current).__name__}",
+    )
+
+
+def apply_write(bins: dict[str, Any], op: Op) -> None:
+    """Apply one write op to ``bins`` in place."""
+    kind = op.kind
+    if kind == OpKind.WRITE:
+        if op.value is None:
+            delete_bin(bins, op.bin_name)
+        elif isinstance(op.value, (list, dict)):
+            bins[op.bin_name] = normalize_map_order(op.value)
+        else:
+            bins[op.bin_name] = op.value
+    elif kind == OpKind.INCR:
+        _increment(bins, op)
+    elif kind in (OpKind.APPEND, OpKind.PREPEND):
+        _concatenate(bins, op)
+    elif kind == OpKind.DELETE_ALL:
+        bins.clear()
+    elif kind != OpKind.TOUCH:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {kind.name} is not supported")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _increment(bins: dict[str, Any], op: Op) -> None:
+    value = op.value
+    if not (_is_int(value) or isinstance(value, float)):
+        raise AerospikeResultError(ResultCode.BIN_TYPE_ERROR, f"cannot add a {type(value).__name__} to a bin")
+    current = bins.get(op.bin_name)
+    if current is None:
+        bins[op.bin_name] = value
+        return
+    if _is_int(current) and _is_int(value):
+        total = current + value
+        if not _INT64_MIN <= total <= _INT64_MAX:
+            raise AerospikeResultError(ResultCode.OP_NOT_APPLICABLE, f"adding {value} to bin {op.bin_name!r} overflows 64 bits")
+        bins[op.bin_name] = total
+    elif isinstance(current, float) and isinstance(value, float):
+        bins[op.bin_name] = current + value
+    else:
+        raise _type_error(op, current)
+
+
+def _concatenate(bins: dict[str, Any], op: Op) -> None:
+    value: Any = op.value
+    current: Any = bins.get(op.bin_name)
+    if not isinstance(value, (str, bytes)):
+        raise AerospikeResultError(ResultCode.BIN_TYPE_ERROR, f"cannot {op.kind.name.lower()} a {type(value).__name__}")
+    if current is None:
+        bins[op.bin_name] = value
+    elif type(current) is type(value):
+        bins[op.bin_name] = add(current, value) if op.kind == OpKind.APPEND else add(value, current)
+    else:
+        raise _type_error(op, current)

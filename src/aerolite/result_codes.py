@@ -1,0 +1,56 @@
+"""Aerospike result codes: the one vocabulary of outcomes shared by the wire, the engine and the SDK."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ResultCode(IntEnum):
+    """Result codes a node answers with (one byte on the wire)."""
+
+    OK = 0
+    SERVER_ERROR = 1
+    KEY_NOT_FOUND = 2
+    GENERATION_ERROR = 3
+    PARAMETER_ERROR = 4
+    KEY_EXISTS = 5
+    BIN_EXISTS = 6
+    CLUSTER_KEY_MISMATCH = 7
+    SERVER_FULL = 8
+    TIMEOUT = 9
+    PARTITION_UNAVAILABLE = 11
+    BIN_TYPE_ERROR = 12
+    RECORD_TOO_BIG = 13
+    KEY_BUSY = 14
+    QUERY_ABORTED = 15
+    UNSUPPORTED_FEATURE = 16
+    BIN_NOT_FOUND = 17
+    DEVICE_OVERLOAD = 18
+    KEY_MISMATCH = 19
+    INVALID_NAMESPACE = 20
+    BIN_NAME_TOO_LONG = 21
+    FAIL_FORBIDDEN = 22
+    ELEMENT_NOT_FOUND = 23
+    ELEMENT_EXISTS = 24
+    ENTERPRISE_ONLY = 25
+    OP_NOT_APPLICABLE = 26
+    FILTERED_OUT = 27
+    LOST_CONFLICT = 28
+    SECURITY_NOT_SUPPORTED = 51
+    UDF_BAD_RESPONSE = 100
+    GEO_INVALID_GEOJSON = 160
+    INDEX_FOUND = 200
+    INDEX_NOT_FOUND = 201
+    INDEX_OOM = 202
+    INDEX_NOT_READABLE = 203
+    INDEX_GENERIC = 204
+    INDEX_NAME_MAX_LEN = 205
+    INDEX_MAX_COUNT = 206
+
+
+class AerospikeResultError(Exception):
+    """An outcome other than OK, carrying the result code a node would answer."""
+
+    def __init__(self, code: ResultCode, message: str = "") -> None:
+        super().__init__(message or code.name.lower().replace("_", " "))
+        self.code = code

@@ -1,0 +1,93 @@
+"""The server process: binds the listener, owns the engine, sweeps expired records.
+
+``Server`` can run inside any asyncio loop (tests, the embedded starter); ``run`` is the blocking
+entry point used by ``aerolite serve`` and prefers uvloop when it is installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import replace
+
+from aerolite.engine.engine import Engine
+from aerolite.server.config import ServerConfig
+from aerolite.server.connection import NodeProtocol
+from aerolite.server.dispatch import Dispatcher
+from aerolite.server.info_commands import InfoContext
+
+log = logging.getLogger("aerolite.server")
+
+
+class Server:
+    """An aerolite node: one engine behind one TCP listener."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.engine = Engine(config.namespaces)
+        self.dispatcher = Dispatcher(self.engine)
+        self.info = InfoContext(self.engine, config)
+        self._server: asyncio.Server | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def start(self) -> int:
+        """Start listening; returns the bound port (useful with port 0)."""
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: NodeProtocol(self.dispatcher, self.info, self.config.max_frame_bytes),
+            self.config.host,
+            self.config.port,
+            reuse_address=True,
+        )
+        port = int(self._server.sockets[0].getsockname()[1])
+        if port != self.config.port:
+            self.config = replace(self.config, port=port)
+            self.info.config = self.config
+        self._sweeper = asyncio.create_task(self._sweep_forever())
+        log.info("aerolite listening on %s:%d, namespaces %s", self.config.host, port, ", ".join(self.engine.namespaces))
+        return port
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.expiry_sweep_seconds)
+            removed = self.engine.sweep_expired()
+            if removed:
+                log.debug("expired %d records", removed)
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        self.engine.close()
+
+
+async def serve(config: ServerConfig, on_listening: Callable[[int], None] | None = None) -> None:
+    """Run a server until SIGINT or SIGTERM; ``on_listening`` gets the bound port."""
+    server = Server(config)
+    port = await server.start()
+    if on_listening is not None:
+        on_listening(port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await server.stop()
+
+
+def run(config: ServerConfig, on_listening: Callable[[int], None] | None = None) -> None:
+    """Blocking entry point; uses uvloop when available."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve(config, on_listening))
+    else:
+        uvloop.run(serve(config, on_listening))

@@ -1,0 +1,43 @@
+"""Server configuration: where to listen, which namespaces to serve, how to present itself."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aerolite.engine.namespace import NamespaceConfig
+from aerolite.wire.framing import DEFAULT_MAX_FRAME
+
+BUILD = "8.1.2.0"
+"""The build advertised to clients; it selects the wire formats they use (see the protocol notes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 3000
+    namespaces: tuple[NamespaceConfig, ...] = (NamespaceConfig("test"),)
+    cluster_name: str = "null"
+    max_frame_bytes: int = DEFAULT_MAX_FRAME
+    expiry_sweep_seconds: float = 1.0
+    data_dir: Path | None = None
+    node_id: str = field(default="")
+
+    def node_name(self) -> str:
+        """A stable 15-hex-digit node name (clients drop a node whose name changes)."""
+        if self.node_id:
+            return self.node_id
+        digest = hashlib.sha1(f"{self.host}:{self.port}".encode()).hexdigest().upper()
+        return "A" + digest[:14]
+
+
+def parse_namespace_spec(spec: str, data_dir: Path | None) -> NamespaceConfig:
+    """``name`` or ``name:memory`` or ``name:file`` (file namespaces live under ``data_dir``)."""
+    name, _, storage = spec.partition(":")
+    storage = storage or "memory"
+    if storage not in ("memory", "file"):
+        raise ValueError(f"namespace storage must be 'memory' or 'file', not {storage!r}")
+    if storage == "file" and data_dir is None:
+        raise ValueError(f"namespace {name!r} is stored in a file: give --data-dir")
+    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir)

@@ -1,0 +1,281 @@
+"""The info command table: each command name maps to a function answering its value.
+
+Answers follow a node's formats exactly, because clients parse them (the partition map, the peer
+list, the job lines). Unknown commands answer ``ERROR:4:unrecognized command`` as a node does.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aerolite.engine.engine import Engine
+from aerolite.engine.namespace import Namespace
+from aerolite.engine.record import CITRUSLEAF_EPOCH
+from aerolite.result_codes import AerospikeResultError
+from aerolite.server import stat_keys
+from aerolite.server.config import BUILD, ServerConfig
+from aerolite.wire.info import parse_params
+
+FEATURES = (
+    "batch-any;batch-index;blob-bits;cdt-index;cdt-list;cdt-map;cluster-stable;float;geo;sindex-exists;"
+    "peers;pipelining;pquery;pscans;query-show;relaxed-sc;replicas;replicas-all;replicas-master;"
+    "replicas-max;truncate-namespace;udf"
+)
+EDITION = "Aerospike Community Edition"
+UNRECOGNIZED = "ERROR:4:unrecognized command"
+_ALL_PARTITIONS = base64.b64encode(b"\xff" * 512).decode()
+
+
+@dataclass
+class InfoContext:
+    """What info commands read: the engine, the configuration, and when the server started."""
+
+    engine: Engine
+    config: ServerConfig
+    started: float = field(default_factory=time.monotonic)
+    user_agents: int = 0
+
+
+Handler = Callable[[InfoContext, dict[str, str], str], str]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def command(*names: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for name in names:
+            _HANDLERS[name] = fn
+        return fn
+    return register
+
+
+def answer(ctx: InfoContext, cmd: str) -> str:
+    """The value for one command line (without its trailing newline)."""
+    name, params = parse_params(cmd)
+    handler = _HANDLERS.get(name)
+    if handler is None and "/" in name:
+        handler = _HANDLERS.get(name.split("/", 1)[0] + "/")
+    if handler is None:
+        return UNRECOGNIZED
+    try:
+        return handler(ctx, params, cmd)
+    except AerospikeResultError as exc:
+        return f"ERROR:{int(exc.code)}:{exc}"
+
+
+SUMMARY = ("features", "node", "compatibility-id", "edition", "build_ee_sha", "build_sha", "build_arch",
+           "build_time", "build_os", "build", "version", "statistics", "services-alumni", "services",
+           "partition-generation")
+
+
+def summary(ctx: InfoContext) -> list[tuple[str, str]]:
+    """The answer to an empty info request."""
+    return [(name, answer(ctx, name)) for name in SUMMARY]
+
+
+def _const(value: str) -> Handler:
+    return lambda _ctx, _params, _cmd: value
+
+
+for _name, _value in {
+    "build": BUILD,
+    "version": f"{EDITION} build {BUILD}",
+    "edition": EDITION,
+    "features": FEATURES,
+    "partitions": "4096",
+    "partition-generation": "0",
+    "peers-generation": "0",
+    "rebalance-generation": "0",
+    "status": "ok",
+    "compatibility-id": "15",
+    "build_ee_sha": "",
+    "build_sha": "aerolite",
+    "build_arch": "x86_64",
+    "build_time": "",
+    "build_os": "python",
+    "services": "",
+    "services-alumni": "",
+    "alumni-clear-std": "",
+    "health-stats": "",
+    "best-practices": "failed_best_practices=",
+    "rack-ids": "",
+    "user-agent-set": "ok",
+}.items():
+    _HANDLERS[_name] = _const(_value)
+
+
+@command("node")
+def _node(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ctx.config.node_name()
+
+
+@command("cluster-name")
+def _cluster_name(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ctx.config.cluster_name
+
+
+@command("service", "service-clear-std", "service-clear-alt")
+def _service(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return f"{ctx.config.host}:{ctx.config.port}"
+
+
+@command("peers-clear-std", "peers-clear-alt", "peers-tls-std", "peers-tls-alt", "alumni-tls-std")
+def _peers(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return f"0,{ctx.config.port},[]"
+
+
+@command("replicas")
+def _replicas(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ";".join(f"{name}:0,1,{_ALL_PARTITIONS}" for name in ctx.engine.namespaces)
+
+
+@command("replicas-master")
+def _replicas_master(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ";".join(f"{name}:{_ALL_PARTITIONS}" for name in ctx.engine.namespaces)
+
+
+@command("replicas-all")
+def _replicas_all(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ";".join(f"{name}:1,{_ALL_PARTITIONS}" for name in ctx.engine.namespaces)
+
+
+@command("namespaces")
+def _namespaces(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ";".join(ctx.engine.namespaces)
+
+
+def _render(defaults: tuple[tuple[str, str], ...], overrides: dict[str, str], sep: str = ";") -> str:
+    return sep.join(f"{k}={overrides.get(k, v)}" for k, v in defaults)
+
+
+def _namespace_overrides(ns: Namespace) -> dict[str, str]:
+    objects = str(len(ns.records))
+    return {
+        "objects": objects,
+        "master_objects": objects,
+        "non_expirable_objects": str(sum(1 for r in ns.records.values() if not r.void_time)),
+        "expired_objects": "0",
+        "current_time": str(int(time.time()) - CITRUSLEAF_EPOCH),
+        "default-ttl": str(ns.config.default_ttl),
+        "nsup-period": str(ns.config.nsup_period),
+        "background-query-max-rps": str(ns.config.background_query_max_rps),
+        "storage-engine": "device" if ns.config.storage == "file" else "memory",
+        "replication-factor": "1",
+    }
+
+
+@command("namespace/")
+def _namespace(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
+    ns = ctx.engine.namespaces.get(cmd.split("/", 1)[1])
+    if ns is None:
+        return "type=unknown"
+    return _render(stat_keys.NAMESPACE_DEFAULTS, _namespace_overrides(ns))
+
+
+@command("get-config")
+def _get_config(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    if params.get("context") != "namespace":
+        return "ERROR::unrecognized context" if params.get("context") else _render(stat_keys.NAMESPACE_CONFIG_DEFAULTS, {})
+    ns = ctx.engine.namespaces.get(params.get("id", ""))
+    if ns is None:
+        return "ERROR::namespace not found"
+    return _render(stat_keys.NAMESPACE_CONFIG_DEFAULTS, _namespace_overrides(ns))
+
+
+@command("statistics")
+def _statistics(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    objects = sum(len(ns.records) for ns in ctx.engine.namespaces.values())
+    return _render(stat_keys.STATISTICS_DEFAULTS, {
+        "cluster_principal": ctx.config.node_name(),
+        "uptime": str(int(time.monotonic() - ctx.started)),
+        "objects": str(objects),
+        "failed_best_practices": "false",
+    })
+
+
+@command("sets", "sets/")
+def _sets(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
+    parts = cmd.split("/")[1:]
+    wanted_ns = parts[0] if parts else None
+    wanted_set = parts[1] if len(parts) > 1 else None
+    lines = []
+    for ns in ctx.engine.namespaces.values():
+        if wanted_ns is not None and ns.name != wanted_ns:
+            continue
+        for set_name, count in sorted(ns.set_counts().items()):
+            if not set_name or (wanted_set is not None and set_name != wanted_set):
+                continue
+            overrides = {"ns": ns.name, "set": set_name, "objects": str(count)}
+            prefix = "" if wanted_set else f"ns={ns.name}:set={set_name}:"
+            lines.append(prefix + _render(stat_keys.SET_DEFAULTS, overrides, ":") + ";")
+    return "".join(lines)
+
+
+def _now_ns() -> int:
+    return time.time_ns()
+
+
+@command("truncate")
+def _truncate(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    if "set" not in params:
+        return "ERROR:4:missing 'set'"
+    return _do_truncate(ctx, params, params["set"])
+
+
+@command("truncate-namespace")
+def _truncate_namespace(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    return _do_truncate(ctx, params, None)
+
+
+def _do_truncate(ctx: InfoContext, params: dict[str, str], set_name: str | None) -> str:
+    if "namespace" not in params:
+        return "ERROR:4:missing 'namespace'"
+    ns = ctx.engine.namespaces.get(params["namespace"])
+    if ns is None:
+        return "ok"
+    lut = params.get("lut")
+    try:
+        before = int(lut) if lut else _now_ns()
+    except ValueError:
+        return f"ERROR:4:bad 'lut' {lut!r}"
+    ctx.engine.truncate(ns.name, set_name, before)
+    return "ok"
+
+
+@command("sindex-list", "sindex")
+def _sindex_list(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ""
+
+
+@command("sindex-exists")
+def _sindex_exists(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return "false"
+
+
+@command("sindex-stat", "sindex/")
+def _sindex_stat(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return "ERROR:201:no index"
+
+
+@command("udf-list")
+def _udf_list(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ""
+
+
+@command("udf-get")
+def _udf_get(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return "error=not_found"
+
+
+@command("query-show")
+def _query_show(_ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    if "id" in params or "trid" in params:
+        return "ERROR:2:job not found"
+    return ""
+
+
+@command("query-abort")
+def _query_abort(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return "ERROR:2:id not active"

@@ -1,0 +1,211 @@
+"""AS_MSG: the 22-byte header, fields and operations of every data command and reply.
+
+``parse_message`` turns a body into a ``Message`` whose field and op values are memoryviews into the
+body (no copies); ``encode_message`` builds a reply body. Structural damage (a field or op running past
+the end, counts larger than what is present, a body shorter than its header) raises ``MessageError``
+with result code 4, which is what a node answers before closing nothing.
+"""
+
+from __future__ import annotations
+
+import struct
+from enum import IntEnum
+from typing import Any, NamedTuple
+
+from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.wire.framing import ProtoType, frame_header
+from aerolite.wire.particles import encode_particle
+
+MSG_HEADER_SIZE = 22
+_HEADER = struct.Struct(">BBBBBBIIIHH")
+_FIELD_HEADER = struct.Struct(">IB")
+_OP_HEADER = struct.Struct(">IBBBB")
+
+
+class FieldType(IntEnum):
+    """Field type bytes."""
+
+    NAMESPACE = 0
+    SET = 1
+    KEY = 2
+    RECORD_VERSION = 3
+    DIGEST = 4
+    MRT_ID = 5
+    MRT_DEADLINE = 6
+    TASK_ID = 7
+    SOCKET_TIMEOUT = 9
+    RECORDS_PER_SECOND = 10
+    PID_ARRAY = 11
+    DIGEST_ARRAY = 12
+    MAX_RECORDS = 13
+    BVAL_ARRAY = 15
+    INDEX_NAME = 21
+    INDEX_RANGE = 22
+    INDEX_CONTEXT = 23
+    INDEX_EXPRESSION = 24
+    INDEX_TYPE = 26
+    UDF_FILENAME = 30
+    UDF_FUNCTION = 31
+    UDF_ARGLIST = 32
+    UDF_OP = 33
+    BATCH_INDEX = 41
+    BATCH_INDEX_WITH_SET = 42
+    FILTER_EXP = 43
+    WHERE_AEL = 44
+    ERROR_DETAIL = 45
+
+
+class OpType(IntEnum):
+    """Operation type bytes."""
+
+    READ = 1
+    WRITE = 2
+    CDT_READ = 3
+    CDT_MODIFY = 4
+    INCR = 5
+    EXP_READ = 7
+    EXP_MODIFY = 8
+    APPEND = 9
+    PREPEND = 10
+    TOUCH = 11
+    BITS_READ = 12
+    BITS_MODIFY = 13
+    DELETE_ALL = 14
+    HLL_READ = 15
+    HLL_MODIFY = 16
+
+
+class Info1:
+    READ = 0x01
+    GET_ALL = 0x02
+    SHORT_QUERY = 0x04
+    BATCH = 0x08
+    GET_NO_BINS = 0x20
+    COMPRESS_RESPONSE = 0x80
+
+
+class Info2:
+    WRITE = 0x01
+    DELETE = 0x02
+    GENERATION = 0x04
+    GENERATION_GT = 0x08
+    DURABLE_DELETE = 0x10
+    CREATE_ONLY = 0x20
+    RESPOND_ALL_OPS = 0x80
+
+
+class Info3:
+    LAST = 0x01
+    PARTITION_DONE = 0x04
+    UPDATE_ONLY = 0x08
+    CREATE_OR_REPLACE = 0x10
+    REPLACE_ONLY = 0x20
+
+
+class WireOp(NamedTuple):
+    """One operation as received: its value stays undecoded until the command needs it."""
+
+    op_type: int
+    particle_type: int
+    name: str
+    value: memoryview
+
+
+class Message(NamedTuple):
+    """A parsed AS_MSG."""
+
+    info1: int
+    info2: int
+    info3: int
+    info4: int
+    result_code: int
+    generation: int
+    record_ttl: int
+    transaction_ttl: int
+    fields: dict[int, memoryview]
+    ops: list[WireOp]
+
+
+class MessageError(AerospikeResultError):
+    """A structurally broken AS_MSG (answered with result 4)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ResultCode.PARAMETER_ERROR, message)
+
+
+def parse_message(body: memoryview) -> Message:
+    """Parse an AS_MSG body (everything after the proto header)."""
+    size = len(body)
+    if size < MSG_HEADER_SIZE:
+        raise MessageError(f"as_msg body of {size} bytes is shorter than its 22-byte header")
+    _hsz, info1, info2, info3, info4, rc, gen, ttl, txn_ttl, n_fields, n_ops = _HEADER.unpack_from(body)
+    pos = MSG_HEADER_SIZE
+    fields: dict[int, memoryview] = {}
+    for _ in range(n_fields):
+        if pos + 5 > size:
+            raise MessageError("field header runs past the message end")
+        fsize, ftype = _FIELD_HEADER.unpack_from(body, pos)
+        end = pos + 4 + fsize
+        if fsize < 1 or end > size:
+            raise MessageError(f"field size {fsize} runs past the message end")
+        fields[ftype] = body[pos + 5 : end]
+        pos = end
+    ops: list[WireOp] = []
+    for _ in range(n_ops):
+        if pos + 8 > size:
+            raise MessageError("op header runs past the message end")
+        osize, op_type, ptype, _flags, name_len = _OP_HEADER.unpack_from(body, pos)
+        end = pos + 4 + osize
+        name_end = pos + 8 + name_len
+        if osize < 4 + name_len or end > size:
+            raise MessageError(f"op size {osize} runs past the message end")
+        try:
+            name = bytes(body[pos + 8 : name_end]).decode()
+        except UnicodeDecodeError as exc:
+            raise MessageError("bin name is not valid UTF-8") from exc
+        ops.append(WireOp(op_type, ptype, name, body[name_end:end]))
+        pos = end
+    return Message(info1, info2, info3, info4, rc, gen, ttl, txn_ttl, fields, ops)
+
+
+def encode_header(
+    result_code: int,
+    generation: int = 0,
+    void_time: int = 0,
+    n_fields: int = 0,
+    n_ops: int = 0,
+    *,
+    info1: int = 0,
+    info3: int = 0,
+    transaction_ttl: int = 0,
+) -> bytes:
+    """The 22-byte AS_MSG header of a reply."""
+    return _HEADER.pack(
+        MSG_HEADER_SIZE, info1, 0, info3, 0, result_code, generation, void_time, transaction_ttl, n_fields, n_ops
+    )
+
+
+def encode_field(ftype: int, data: bytes) -> bytes:
+    """One field: size, type, data."""
+    return _FIELD_HEADER.pack(len(data) + 1, ftype) + data
+
+
+def encode_op(op_type: int, name: bytes, ptype: int, data: bytes) -> bytes:
+    """One operation: size, type, particle type, flags, name length, name, value."""
+    return _OP_HEADER.pack(4 + len(name) + len(data), op_type, ptype, 0, len(name)) + name + data
+
+
+def encode_bin_op(op_type: int, name: str, value: Any) -> bytes:
+    """An op carrying a bin value (``None`` gives the value-less NULL particle)."""
+    ptype, data = encode_particle(value)
+    return encode_op(op_type, name.encode(), ptype, data)
+
+
+def message_frame(body: bytes) -> bytes:
+    """Wrap an AS_MSG body in its proto header."""
+    return frame_header(ProtoType.MESSAGE, len(body)) + body
+
+
+def error_frame(result_code: int, generation: int = 0, void_time: int = 0) -> bytes:
+    """A complete header-only reply frame."""
+    return message_frame(encode_header(result_code, generation, void_time))
