@@ -113,7 +113,7 @@ class Dispatcher:
         probe = self.engine.execute(Command(namespace=namespace, digest=digest, header_only=True))
         if probe.code != ResultCode.OK:
             return error_frame(probe.code)
-        return _PARAMETER_ERROR
+        return error_frame(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time)
 
 
 _READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}

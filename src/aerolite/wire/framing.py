@@ -54,6 +54,13 @@ class FrameBuffer:
     def feed(self, data: bytes) -> list[tuple[int, memoryview]]:
         """Add bytes; return every frame now complete. Raises FramingError on an unframeable stream."""
         buf = self._buf
+        if not buf and len(data) >= HEADER_SIZE:
+            # Common case: exactly one whole frame arrived; use it without copying into the buffer.
+            word = int.from_bytes(data[:HEADER_SIZE], "big")
+            if word >> 56 == PROTO_VERSION and (word & 0xFFFFFFFFFFFF) == len(data) - HEADER_SIZE:
+                proto_type = (word >> 48) & 0xFF
+                if proto_type in _KNOWN_TYPES and len(data) - HEADER_SIZE <= self._max_body:
+                    return [(proto_type, memoryview(data)[HEADER_SIZE:])]
         buf += data
         frames: list[tuple[int, memoryview]] = []
         pos = 0

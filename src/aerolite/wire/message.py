@@ -197,8 +197,15 @@ def encode_op(op_type: int, name: bytes, ptype: int, data: bytes) -> bytes:
 
 def encode_bin_op(op_type: int, name: str, value: Any) -> bytes:
     """An op carrying a bin value (``None`` gives the value-less NULL particle)."""
+    name_bytes = name.encode()
+    value_type = type(value)
+    if value_type is int:
+        return _OP_HEADER.pack(12 + len(name_bytes), op_type, 1, 0, len(name_bytes)) + name_bytes + value.to_bytes(8, "big", signed=True)
+    if value_type is str:
+        data = value.encode("utf-8", "surrogateescape")
+        return _OP_HEADER.pack(4 + len(name_bytes) + len(data), op_type, 3, 0, len(name_bytes)) + name_bytes + data
     ptype, data = encode_particle(value)
-    return encode_op(op_type, name.encode(), ptype, data)
+    return encode_op(op_type, name_bytes, ptype, data)
 
 
 def message_frame(body: bytes) -> bytes:

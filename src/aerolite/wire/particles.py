@@ -14,6 +14,7 @@ from typing import Any
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values import GeoJson, Hll
 from aerolite.values.msgpack_codec import MsgpackError, pack, unpack
+from aerolite.wire.geo_cells import cell_ids
 
 
 class ParticleType(IntEnum):
@@ -39,7 +40,6 @@ class ParticleType(IntEnum):
 
 _DOUBLE = struct.Struct(">d")
 _LANGUAGE_BLOBS = frozenset(range(7, 13))
-_GEO_HEADER = b"\x00\x00\x00"
 
 
 def _bad(message: str) -> AerospikeResultError:
@@ -102,7 +102,9 @@ def encode_particle(value: Any) -> tuple[int, bytes]:
     if isinstance(value, int):
         return ParticleType.INTEGER, value.to_bytes(8, "big", signed=True)
     if isinstance(value, GeoJson):
-        return ParticleType.GEOJSON, _GEO_HEADER + value.encode("utf-8", "surrogateescape")
+        cells = cell_ids(value)
+        header = b"\x00" + len(cells).to_bytes(2, "big") + b"".join(c.to_bytes(8, "big") for c in cells)
+        return ParticleType.GEOJSON, header + value.encode("utf-8", "surrogateescape")
     if isinstance(value, str):
         return ParticleType.STRING, value.encode("utf-8", "surrogateescape")
     if isinstance(value, Hll):
