@@ -200,7 +200,8 @@ def encode_bin_op(op_type: int, name: str, value: Any) -> bytes:
     name_bytes = name.encode()
     value_type = type(value)
     if value_type is int:
-        return _OP_HEADER.pack(12 + len(name_bytes), op_type, 1, 0, len(name_bytes)) + name_bytes + value.to_bytes(8, "big", signed=True)
+        data: bytes = value.to_bytes(8, "big", signed=True)
+        return _OP_HEADER.pack(12 + len(name_bytes), op_type, 1, 0, len(name_bytes)) + name_bytes + data
     if value_type is str:
         data = value.encode("utf-8", "surrogateescape")
         return _OP_HEADER.pack(4 + len(name_bytes) + len(data), op_type, 3, 0, len(name_bytes)) + name_bytes + data
