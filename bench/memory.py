@@ -17,7 +17,7 @@ from aerolite.engine.commands import Command
 from aerolite.engine.engine import Engine
 from aerolite.engine.namespace import NamespaceConfig
 from aerolite.engine.ops import Op, OpKind
-from aerolite.wire.digest import key_digest
+from aerolite.digest import key_digest
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

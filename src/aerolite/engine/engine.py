@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from aerolite.engine.clock import TTL_DONT_UPDATE, now_ns_ms_resolution, void_time_for
+from aerolite.engine.clock import now_ns_ms_resolution, void_time_for
 from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, Reply, ReplyOp
+from aerolite.engine.jobs import JobManager
 from aerolite.engine.namespace import Namespace, NamespaceConfig
-from aerolite.engine.ops import MAX_BIN_NAME, SUPPORTED_KINDS, WRITE_KINDS, Op, OpKind, apply_write
+from aerolite.engine.ops import MAX_BIN_NAME, SUPPORTED_KINDS, Op, OpKind, apply_write
 from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
@@ -29,6 +30,7 @@ class Engine:
 
     def __init__(self, namespaces: Iterable[NamespaceConfig]) -> None:
         self.namespaces: dict[str, Namespace] = {}
+        self.jobs = JobManager()
         for config in namespaces:
             if config.name in self.namespaces:
                 raise ValueError(f"namespace {config.name!r} is configured twice")
@@ -177,4 +179,3 @@ def _answer_reads(bins: dict[str, object], ops: list[Op], read_all: bool, respon
     return answers
 
 
-__all__ = ["TTL_DONT_UPDATE", "WRITE_KINDS", "Engine"]

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from aerolite.engine.engine import Engine
+from aerolite.engine.jobs import Job
 from aerolite.server.config import ServerConfig
 from aerolite.server.connection import NodeProtocol
 from aerolite.server.dispatch import Dispatcher
 from aerolite.server.info_commands import InfoContext
+from aerolite.server.job_runner import run_job
 
 log = logging.getLogger("aerolite.server")
 
@@ -28,7 +30,8 @@ class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.engine = Engine(config.namespaces)
-        self.dispatcher = Dispatcher(self.engine)
+        self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
+        self._job_tasks: set[asyncio.Task[None]] = set()
         self.info = InfoContext(self.engine, config)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -50,6 +53,11 @@ class Server:
         log.info("aerolite listening on %s:%d, namespaces %s", self.config.host, port, ", ".join(self.engine.namespaces))
         return port
 
+    def _start_job(self, job: Job) -> None:
+        task = asyncio.get_running_loop().create_task(run_job(job))
+        self._job_tasks.add(task)
+        task.add_done_callback(self._job_tasks.discard)
+
     async def _sweep_forever(self) -> None:
         while True:
             await asyncio.sleep(self.config.expiry_sweep_seconds)
@@ -58,6 +66,8 @@ class Server:
                 log.debug("expired %d records", removed)
 
     async def stop(self) -> None:
+        for task in list(self._job_tasks):
+            task.cancel()
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

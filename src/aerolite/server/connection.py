@@ -1,7 +1,10 @@
 """One client connection: frames in, replies out, strictly in order.
 
-Framing violations end the connection the way a node ends it (a reset for a bad version or type,
-a plain close for an oversized frame); everything else is answered and the connection stays usable.
+Most requests are answered synchronously inside ``data_received``. A query answer is a stream; while
+it is being written (respecting the transport's flow control) later frames of the same connection
+wait their turn. Framing violations end the connection the way a node ends it (a reset for a bad
+version or type, a plain close for an oversized frame); everything else is answered and the
+connection stays usable.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ import asyncio
 import logging
 import socket
 import struct
+from collections import deque
+from collections.abc import AsyncIterator
 from typing import cast
 
 from aerolite.result_codes import ResultCode
 from aerolite.server import info_commands
-from aerolite.server.dispatch import Dispatcher
+from aerolite.server.dispatch import Answer, Dispatcher
 from aerolite.server.info_commands import InfoContext
 from aerolite.wire.framing import FrameBuffer, FramingError, ProtoType, frame
 from aerolite.wire.info import encode_reply, split_commands
@@ -34,12 +39,31 @@ class NodeProtocol(asyncio.Protocol):
         self.info = info
         self.buffer = FrameBuffer(max_frame)
         self.transport: asyncio.Transport | None = None
+        self.peer = ""
+        self._pending: deque[tuple[int, memoryview]] = deque()
+        self._streaming: asyncio.Task[None] | None = None
+        self._writable = asyncio.Event()
+        self._writable.set()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        peer = transport.get_extra_info("peername")
+        if isinstance(peer, tuple) and len(peer) >= 2:
+            self.peer = f"{peer[0]}:{peer[1]}"
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._streaming is not None:
+            self._streaming.cancel()
+        self._writable.set()
+
+    def pause_writing(self) -> None:
+        self._writable.clear()
+
+    def resume_writing(self) -> None:
+        self._writable.set()
 
     def data_received(self, data: bytes) -> None:
         transport = self.transport
@@ -47,20 +71,52 @@ class NodeProtocol(asyncio.Protocol):
         try:
             frames = self.buffer.feed(data)
         except FramingError as exc:
-            log.info("closing connection: %s", exc)
+            log.info("closing connection from %s: %s", self.peer, exc)
             if exc.reset:
                 self._reset(transport)
             else:
                 transport.close()
             return
-        if not frames:
-            return
-        replies = [self._answer(ptype, body) for ptype, body in frames]
-        transport.write(replies[0] if len(replies) == 1 else b"".join(replies))
+        if self._streaming is not None:
+            self._pending.extend(frames)
+        else:
+            self._answer_frames(frames)
 
-    def _answer(self, ptype: int, body: memoryview) -> bytes:
+    async def _send_stream(self, before: list[bytes], stream: AsyncIterator[bytes]) -> None:
+        transport = self.transport
+        assert transport is not None
+        try:
+            if before:
+                transport.write(b"".join(before))
+            async for chunk in stream:
+                if transport.is_closing():
+                    return
+                transport.write(chunk)
+                await self._writable.wait()
+        finally:
+            self._streaming = None
+        if self._pending and not transport.is_closing():
+            pending = list(self._pending)
+            self._pending.clear()
+            self._answer_frames(pending)
+
+    def _answer_frames(self, frames: list[tuple[int, memoryview]]) -> None:
+        assert self.transport is not None
+        replies: list[bytes] = []
+        for index, (ptype, body) in enumerate(frames):
+            answer = self._answer(ptype, body)
+            if isinstance(answer, bytes):
+                replies.append(answer)
+                continue
+            self._pending.extend(frames[index + 1 :])
+            self._streaming = asyncio.ensure_future(self._send_stream(replies, answer))
+            return
+        if replies:
+            self.transport.write(replies[0] if len(replies) == 1 else b"".join(replies))
+
+    def _answer(self, ptype: int, body: memoryview) -> Answer:
         if ptype == ProtoType.MESSAGE:
-            return self.dispatcher.handle(body)
+            return self.dispatcher.handle(body, self.peer)
         if ptype == ProtoType.INFO:
             return self._answer_info(body)
         if ptype == ProtoType.ADMIN:

@@ -1,24 +1,25 @@
-"""Turns one AS_MSG request into engine calls and one reply frame.
+"""Turns one AS_MSG request into engine calls and its reply.
 
-This is the only place where wire structures meet engine structures: fields and flags become a
-``Command``; the engine's ``Reply`` becomes reply bytes. It holds no data and no rules of its own
-beyond the protocol's (which request shapes are valid, what each flag means).
+This is where wire structures meet engine structures: fields and flags become a ``Command``; the
+engine's ``Reply`` becomes reply bytes. Requests without a digest are queries or background jobs
+(``queries.py``). It holds no data and no rules of its own beyond the protocol's.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
-from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, RecordFilter, Reply, WritePolicy
+from aerolite.engine.commands import Command, RecordFilter, Reply, WritePolicy
 from aerolite.engine.engine import Engine
-from aerolite.engine.ops import Op, OpKind
+from aerolite.engine.jobs import Job
 from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.server.queries import QueryHandler
+from aerolite.server.requests import UnknownOpTypeError, decode_ops, namespace_of, text_field, write_policy
 from aerolite.wire.message import (
     FieldType,
     Info1,
     Info2,
-    Info3,
     Message,
     MessageError,
     encode_bin_op,
@@ -27,15 +28,18 @@ from aerolite.wire.message import (
     message_frame,
     parse_message,
 )
-from aerolite.wire.particles import decode_key, decode_particle
+from aerolite.wire.particles import decode_key
 
 log = logging.getLogger("aerolite.server")
 
 FilterCompiler = Callable[[bytes], RecordFilter]
 """Compiles field-43 bytes into a record predicate (raises AerospikeResultError on bad input)."""
 
-_OP_KINDS = {int(k): k for k in OpKind}
+Answer = bytes | AsyncIterator[bytes]
+"""A reply frame, or a stream of frames for queries."""
+
 _PARAMETER_ERROR = error_frame(ResultCode.PARAMETER_ERROR)
+_READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}
 
 
 def _unsupported_filter(_data: bytes) -> RecordFilter:
@@ -45,15 +49,23 @@ def _unsupported_filter(_data: bytes) -> RecordFilter:
 class Dispatcher:
     """Answers AS_MSG requests against one engine."""
 
-    def __init__(self, engine: Engine, compile_filter: FilterCompiler = _unsupported_filter) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        compile_filter: FilterCompiler = _unsupported_filter,
+        start_job: Callable[[Job], None] = lambda _job: None,
+    ) -> None:
         self.engine = engine
         self.compile_filter = compile_filter
+        self.queries = QueryHandler(engine, compile_filter, start_job)
 
-    def handle(self, body: memoryview) -> bytes:
-        """The complete reply frame for one AS_MSG body; never raises for bad input."""
+    def handle(self, body: memoryview, client: str = "") -> Answer:
+        """The reply to one AS_MSG body; never raises for bad input."""
         try:
             msg = parse_message(body)
-            return self._handle_message(msg)
+            if FieldType.DIGEST not in msg.fields:
+                return self.queries.handle(msg, client)
+            return self._keyed(msg)
         except MessageError as exc:
             log.debug("malformed as_msg: %s", exc)
             return _PARAMETER_ERROR
@@ -61,52 +73,36 @@ class Dispatcher:
             log.debug("request refused (%s): %s", exc.code.name, exc)
             return error_frame(exc.code)
 
-    def _handle_message(self, msg: Message) -> bytes:
-        fields = msg.fields
-        if FieldType.DIGEST not in fields:
-            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "queries, scans and batches are not available")
-        ns_field = fields.get(FieldType.NAMESPACE)
-        if ns_field is None:
-            raise AerospikeResultError(ResultCode.INVALID_NAMESPACE, "request has no namespace field")
-        digest = bytes(fields[FieldType.DIGEST])
+    def _keyed(self, msg: Message) -> bytes:
+        namespace = namespace_of(msg)
+        digest = bytes(msg.fields[FieldType.DIGEST])
         if len(digest) != 20:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"digest of {len(digest)} bytes")
-        cmd = self._command(msg, bytes(ns_field).decode("utf-8", "replace"), digest)
-        if cmd is None:
-            return self._unknown_read_op(bytes(ns_field).decode("utf-8", "replace"), digest)
-        return encode_reply(self.engine.execute(cmd), cmd.header_only)
-
-    def _command(self, msg: Message, namespace: str, digest: bytes) -> Command | None:
-        fields = msg.fields
-        info1, info2 = msg.info1, msg.info2
-        write = bool(info2 & Info2.WRITE)
-        if not write and not info1 & Info1.READ:
+        write = bool(msg.info2 & Info2.WRITE)
+        if not write and not msg.info1 & Info1.READ:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "request neither reads nor writes")
-        ops: list[Op] = []
-        for wop in msg.ops:
-            kind = _OP_KINDS.get(wop.op_type)
-            if kind is None:
-                if write:
-                    raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"unknown op type {wop.op_type}")
-                return None
-            value = decode_particle(wop.particle_type, wop.value) if kind not in (OpKind.READ, OpKind.TOUCH, OpKind.DELETE_ALL) else None
-            ops.append(Op(kind, wop.name, value))
-        set_field = fields.get(FieldType.SET)
-        key_field = fields.get(FieldType.KEY)
-        filter_field = fields.get(FieldType.FILTER_EXP)
-        return Command(
+        try:
+            ops = decode_ops(msg)
+        except UnknownOpTypeError:
+            if write:
+                raise
+            return self._unknown_read_op(namespace, digest)
+        key_field = msg.fields.get(FieldType.KEY)
+        filter_field = msg.fields.get(FieldType.FILTER_EXP)
+        cmd = Command(
             namespace=namespace,
             digest=digest,
-            set_name=bytes(set_field).decode("utf-8", "replace") if set_field is not None else "",
+            set_name=text_field(msg, FieldType.SET) or "",
             key=decode_key(key_field) if key_field is not None else None,
             ops=ops,
-            read_all=bool(info1 & Info1.GET_ALL),
-            header_only=bool(info1 & Info1.GET_NO_BINS),
+            read_all=bool(msg.info1 & Info1.GET_ALL),
+            header_only=bool(msg.info1 & Info1.GET_NO_BINS),
             write=write,
-            delete=bool(info2 & Info2.DELETE),
-            policy=_write_policy(msg) if write else _READ_POLICIES[bool(info2 & Info2.RESPOND_ALL_OPS)],
+            delete=bool(msg.info2 & Info2.DELETE),
+            policy=write_policy(msg) if write else _READ_POLICIES[bool(msg.info2 & Info2.RESPOND_ALL_OPS)],
             filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else None,
         )
+        return encode_reply(self.engine.execute(cmd), cmd.header_only)
 
     def _unknown_read_op(self, namespace: str, digest: bytes) -> bytes:
         """A read naming an unknown op type: 2 when the record is missing, else 4 (as a node answers)."""
@@ -114,37 +110,6 @@ class Dispatcher:
         if probe.code != ResultCode.OK:
             return error_frame(probe.code)
         return error_frame(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time)
-
-
-_READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}
-
-
-def _write_policy(msg: Message) -> WritePolicy:
-    info2, info3 = msg.info2, msg.info3
-    if info2 & Info2.CREATE_ONLY:
-        exists = ExistsAction.CREATE_ONLY
-    elif info3 & Info3.UPDATE_ONLY:
-        exists = ExistsAction.UPDATE_ONLY
-    elif info3 & Info3.CREATE_OR_REPLACE:
-        exists = ExistsAction.REPLACE
-    elif info3 & Info3.REPLACE_ONLY:
-        exists = ExistsAction.REPLACE_ONLY
-    else:
-        exists = ExistsAction.UPDATE
-    if info2 & Info2.GENERATION:
-        check = GenerationCheck.EQUAL
-    elif info2 & Info2.GENERATION_GT:
-        check = GenerationCheck.GREATER
-    else:
-        check = GenerationCheck.NONE
-    return WritePolicy(
-        exists=exists,
-        generation_check=check,
-        generation=msg.generation,
-        ttl=msg.record_ttl,
-        durable_delete=bool(info2 & Info2.DURABLE_DELETE),
-        respond_all_ops=bool(info2 & Info2.RESPOND_ALL_OPS),
-    )
 
 
 def encode_reply(reply: Reply, header_only: bool = False) -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from aerolite.engine.engine import Engine
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import CITRUSLEAF_EPOCH
-from aerolite.result_codes import AerospikeResultError
+from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server import stat_keys
 from aerolite.server.config import BUILD, ServerConfig
 from aerolite.wire.info import parse_params
@@ -269,13 +269,43 @@ def _udf_get(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
     return "error=not_found"
 
 
-@command("query-show")
-def _query_show(_ctx: InfoContext, params: dict[str, str], _c: str) -> str:
-    if "id" in params or "trid" in params:
+def _task_id(params: dict[str, str]) -> int | None:
+    raw = params.get("id", params.get("trid"))
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"bad job id {raw!r}") from None
+
+
+@command("query-show", "scan-show")
+def _query_show(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    task_id = _task_id(params)
+    if task_id is None:
+        return ";".join(job.status_line() for job in ctx.engine.jobs.all())
+    job = ctx.engine.jobs.get(task_id)
+    if job is None:
         return "ERROR:2:job not found"
-    return ""
+    return job.status_line()
 
 
-@command("query-abort")
-def _query_abort(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return "ERROR:2:id not active"
+@command("query-abort", "scan-abort")
+def _query_abort(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    task_id = _task_id(params)
+    if task_id is None or not ctx.engine.jobs.abort(task_id):
+        return "ERROR:2:id not active"
+    return "ok"
+
+
+@command("jobs")
+def _jobs(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    """The pre-5.7 job interface: only its explicit ``cmd=`` forms (a bare ``jobs:`` is unrecognized, as on 8.x)."""
+    cmd = params.get("cmd")
+    if cmd == "get-job":
+        return _query_show(ctx, params, _c)
+    if cmd == "kill-job":
+        return _query_abort(ctx, params, _c)
+    if cmd == "get-all":
+        return _query_show(ctx, {}, _c)
+    return UNRECOGNIZED

@@ -1,0 +1,68 @@
+"""Starting background jobs: validation before anything runs, and the per-record action of each kind.
+
+Everything that can be refused is refused here, before the job is registered: an unknown namespace,
+read operations in a write job, a rate above the namespace cap. Per-record problems later never fail
+the job; they are counted.
+"""
+
+from __future__ import annotations
+
+from aerolite.engine.commands import Command, RecordFilter, WritePolicy
+from aerolite.engine.engine import Engine
+from aerolite.engine.jobs import Job, JobType, Outcome
+from aerolite.engine.ops import WRITE_KINDS, Op
+from aerolite.engine.scan import set_members
+from aerolite.result_codes import AerospikeResultError, ResultCode
+
+_OUTCOMES = {
+    ResultCode.OK: Outcome.SUCCEEDED,
+    ResultCode.FILTERED_OUT: Outcome.FILTERED,
+    ResultCode.KEY_NOT_FOUND: Outcome.MISSING,
+}
+
+
+def effective_rps(engine: Engine, namespace: str, requested: int) -> tuple[int, int]:
+    """(throttle, reported rate) for a job asking for ``requested`` records/s (0 = as fast as allowed)."""
+    cap = engine.namespace(namespace).config.background_query_max_rps
+    if requested < 0:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"records per second must not be negative, got {requested}")
+    if cap and requested > cap:
+        raise AerospikeResultError(
+            ResultCode.PARAMETER_ERROR,
+            f"records per second {requested} is above the namespace's background-query-max-rps {cap}",
+        )
+    throttle = requested or cap
+    return throttle, throttle
+
+
+def start_ops_job(
+    engine: Engine,
+    task_id: int,
+    namespace: str,
+    set_name: str,
+    ops: list[Op],
+    policy: WritePolicy,
+    record_filter: RecordFilter | None,
+    rps: int = 0,
+    client: str = "",
+) -> Job:
+    """Register a job applying write ``ops`` to every record of a set that passes the filter."""
+    ns = engine.namespace(namespace)
+    if not ops:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a background job needs at least one operation")
+    reads = [op for op in ops if op.kind not in WRITE_KINDS]
+    if reads:
+        raise AerospikeResultError(
+            ResultCode.PARAMETER_ERROR,
+            f"background jobs only write; {reads[0].kind.name} on bin {reads[0].bin_name!r} is a read",
+        )
+    throttle, shown = effective_rps(engine, namespace, rps)
+
+    def apply(digest: bytes) -> Outcome:
+        reply = engine.execute(Command(namespace, digest, ops=ops, write=True, policy=policy, filter=record_filter))
+        return _OUTCOMES.get(ResultCode(reply.code), Outcome.FAILED)
+
+    job = Job(task_id, ns.name, set_name, JobType.OPS, set_members(ns, set_name), apply,
+              rps=throttle, shown_rps=shown, client=client)
+    engine.jobs.register(job)
+    return job

@@ -1,0 +1,199 @@
+"""Background jobs: a snapshot of candidate records, an action per record, counters, and a status line.
+
+A job does no I/O and owns no clock loop: whoever drives it calls ``run_slice(n)`` with a record
+budget (the server does so from its event loop, which is how throttling and fairness with foreground
+commands are achieved). The status line reproduces a node's ``query-show`` format key for key,
+because clients and tools parse it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from aerolite.result_codes import AerospikeResultError, ResultCode
+
+
+class Outcome(Enum):
+    """What happened to one candidate record."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    FILTERED = "filtered"
+    MISSING = "missing"
+
+
+class JobType(Enum):
+    OPS = "background-ops"
+    UDF = "background-udf"
+    QUERY = "basic"
+
+
+RecordAction = Callable[[bytes], Outcome]
+
+
+@dataclass
+class JobCounters:
+    read: int = 0
+    filtered_meta: int = 0
+    filtered_bins: int = 0
+    succeeded: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Job:
+    """One job. ``rps`` is the throttle (0 = unthrottled); ``shown_rps`` is what status lines report."""
+
+    task_id: int
+    namespace: str
+    set_name: str
+    job_type: JobType
+    candidates: list[bytes]
+    action: RecordAction
+    rps: int = 0
+    shown_rps: int = 0
+    client: str = ""
+    socket_timeout: int = 10_000
+    udf_module: str = ""
+    udf_function: str = ""
+    n_pids_requested: int = 0
+    counters: JobCounters = field(default_factory=JobCounters)
+    position: int = 0
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+    result: str = "ok"
+
+    @property
+    def done(self) -> bool:
+        return self.finished is not None
+
+    @property
+    def total(self) -> int:
+        return len(self.candidates)
+
+    def run_slice(self, budget: int) -> bool:
+        """Process up to ``budget`` records; returns True once the job has finished."""
+        if self.done:
+            return True
+        end = min(self.position + budget, len(self.candidates))
+        counters = self.counters
+        action = self.action
+        for digest in self.candidates[self.position : end]:
+            counters.read += 1
+            self.position += 1
+            outcome = action(digest)
+            if outcome is Outcome.SUCCEEDED:
+                counters.succeeded += 1
+            elif outcome is Outcome.FILTERED:
+                counters.filtered_bins += 1
+            elif outcome is Outcome.FAILED:
+                counters.failed += 1
+            if self.finished is not None:
+                return True
+        if self.position >= len(self.candidates):
+            self._finish("ok")
+        return self.done
+
+    def abort(self) -> None:
+        self._finish("user-aborted")
+
+    def complete(self) -> None:
+        """End the job early with success (a query that reached its record cap)."""
+        self._finish("ok")
+
+    def _finish(self, result: str) -> None:
+        if self.finished is None:
+            self.finished = time.monotonic()
+            self.result = result
+            self.candidates = self.candidates[: self.position]
+
+    def progress_pct(self) -> float:
+        if self.done:
+            return 100.0
+        if not self.candidates:
+            return 0.0
+        return 100.0 * self.position / len(self.candidates)
+
+    def records_per_second(self) -> float:
+        elapsed = (self.finished or time.monotonic()) - self.started
+        return self.counters.read / elapsed if elapsed > 0 else 0.0
+
+    def status_line(self) -> str:
+        """The job as ``query-show`` reports it."""
+        now = time.monotonic()
+        end = self.finished if self.finished is not None else now
+        c = self.counters
+        state = "done" if self.done else "active"
+        parts = [f"trid={self.task_id}", f"ns={self.namespace}", f"set={self.set_name or 'null'}"]
+        if self.job_type is JobType.QUERY:
+            parts += [f"n-pids-requested={self.n_pids_requested}", "n-keyds-requested=0"]
+        parts += [
+            f"rps={self.shown_rps}",
+            f"active-threads={0 if self.done else 1}",
+            f"status={state}({self.result})",
+            f"job-progress={self.progress_pct():.2f}",
+            f"run-time={int((end - self.started) * 1000)}",
+            f"time-since-done={int((now - self.finished) * 1000) if self.finished is not None else 0}",
+            f"recs-throttled={c.read}",
+            f"recs-filtered-meta={c.filtered_meta}",
+            f"recs-filtered-bins={c.filtered_bins}",
+            f"recs-succeeded={c.succeeded}",
+            f"recs-failed={c.failed}",
+            f"from={self.client.replace(':', '+')}",
+            f"job-type={self.job_type.value}",
+            "net-io-bytes=30",
+        ]
+        if self.job_type is JobType.QUERY:
+            parts += ["net-io-time=0", f"socket-timeout={self.socket_timeout}"]
+        elif self.job_type is JobType.UDF:
+            parts += ["socket-timeout=10000", f"udf-filename={self.udf_module}",
+                      f"udf-function={self.udf_function}", f"udf-active={0 if self.done else 1}"]
+        else:
+            parts += ["socket-timeout=10000", f"ops-active={0 if self.done else 1}"]
+        return ":".join(parts)
+
+
+class JobManager:
+    """The job table: active jobs and recently finished ones (kept ``retention`` seconds, at most ``keep``)."""
+
+    def __init__(self, retention: float = 3600.0, keep: int = 1000) -> None:
+        self.retention = retention
+        self.keep = keep
+        self._jobs: OrderedDict[int, Job] = OrderedDict()
+
+    def register(self, job: Job) -> None:
+        self.prune()
+        existing = self._jobs.get(job.task_id)
+        if existing is not None and not existing.done:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"job {job.task_id} is already active")
+        self._jobs.pop(job.task_id, None)
+        self._jobs[job.task_id] = job
+
+    def get(self, task_id: int) -> Job | None:
+        return self._jobs.get(task_id)
+
+    def all(self) -> list[Job]:
+        self.prune()
+        return list(self._jobs.values())
+
+    def abort(self, task_id: int) -> bool:
+        """Abort an active job; False when it is unknown or already finished."""
+        job = self._jobs.get(task_id)
+        if job is None or job.done:
+            return False
+        job.abort()
+        return True
+
+    def prune(self) -> None:
+        now = time.monotonic()
+        finished = [j for j in self._jobs.values() if j.finished is not None]
+        excess = len(finished) - self.keep
+        for job in finished:
+            assert job.finished is not None
+            if excess > 0 or now - job.finished > self.retention:
+                del self._jobs[job.task_id]
+                excess -= 1

@@ -1,0 +1,190 @@
+"""Requests without a digest: foreground partition queries (streamed) and background jobs.
+
+A foreground query is run as a job whose per-record action encodes the record into the reply
+stream, so it appears in ``query-show`` like on a node, shares the throttle logic, and is cut into
+slices that let other connections' commands through. Background jobs are validated, registered under
+their task id, answered with one LAST message, and then run by the server's job runner.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aerolite.engine.background import effective_rps, start_ops_job
+from aerolite.engine.commands import RecordFilter
+from aerolite.engine.engine import Engine
+from aerolite.engine.jobs import Job, JobType, Outcome
+from aerolite.engine.record import Record
+from aerolite.engine.scan import partition_ordered
+from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.server.job_runner import wait_for_budget
+from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, write_policy
+from aerolite.wire.message import (
+    FieldType,
+    Info1,
+    Info2,
+    Info3,
+    Message,
+    encode_bin_op,
+    encode_field,
+    encode_header,
+    message_frame,
+)
+from aerolite.wire.particles import encode_key
+
+log = logging.getLogger("aerolite.server")
+
+LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
+FRAME_TARGET = 64 * 1024
+WHERE_EXPLAIN = 0x02
+
+
+def last_with(code: int) -> bytes:
+    return message_frame(encode_header(code, info3=Info3.LAST))
+
+
+def _no_ael(_text: str) -> RecordFilter:
+    raise AerospikeResultError(ResultCode.UNSUPPORTED_FEATURE, "AEL filters are not available")
+
+
+class QueryHandler:
+    """Answers queries and starts background jobs."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        compile_filter: Callable[[bytes], RecordFilter],
+        start_job: Callable[[Job], None],
+        compile_ael: Callable[[str], RecordFilter] = _no_ael,
+    ) -> None:
+        self.engine = engine
+        self.compile_filter = compile_filter
+        self.compile_ael = compile_ael
+        self.start_job = start_job
+
+    def handle(self, msg: Message, client: str) -> bytes | AsyncIterator[bytes]:
+        try:
+            namespace = namespace_of(msg)
+            self.engine.namespace(namespace)
+            if FieldType.INDEX_RANGE in msg.fields:
+                return message_frame(encode_header(ResultCode.INDEX_NOT_FOUND))
+            if msg.info2 & Info2.WRITE:
+                return self._background(msg, namespace, client)
+            return self._foreground(msg, namespace, client)
+        except AerospikeResultError as exc:
+            log.debug("query refused (%s): %s", exc.code.name, exc)
+            return last_with(exc.code)
+
+    def _filter(self, msg: Message) -> RecordFilter | None:
+        exp = msg.fields.get(FieldType.FILTER_EXP)
+        if exp is not None:
+            return self.compile_filter(bytes(exp))
+        where = msg.fields.get(FieldType.WHERE_AEL)
+        if where is not None and len(where) > 1:
+            return self.compile_ael(bytes(where[1:]).decode("utf-8", "replace"))
+        return None
+
+    def _background(self, msg: Message, namespace: str, client: str) -> bytes:
+        task_id = int_field(msg, FieldType.TASK_ID)
+        if FieldType.UDF_OP in msg.fields:
+            raise AerospikeResultError(ResultCode.UNSUPPORTED_FEATURE, "background UDF jobs are not available")
+        job = start_ops_job(
+            self.engine, task_id, namespace, text_field(msg, FieldType.SET) or "", decode_ops(msg),
+            write_policy(msg), self._filter(msg), int_field(msg, FieldType.RECORDS_PER_SECOND), client,
+        )
+        self.start_job(job)
+        return LAST
+
+    def _foreground(self, msg: Message, namespace: str, client: str) -> bytes | AsyncIterator[bytes]:
+        where = msg.fields.get(FieldType.WHERE_AEL)
+        record_filter = self._filter(msg)
+        if where is not None and len(where) and where[0] & WHERE_EXPLAIN:
+            return message_frame(encode_header(ResultCode.OK))
+        pid_field = msg.fields.get(FieldType.PID_ARRAY)
+        pids = [int.from_bytes(pid_field[i : i + 2], "little") for i in range(0, len(pid_field) - 1, 2)] if pid_field is not None else None
+        digests_field = msg.fields.get(FieldType.DIGEST_ARRAY)
+        resume: dict[int, bytes] = {}
+        if digests_field is not None:
+            for i in range(0, len(digests_field) - 19, 20):
+                digest = bytes(digests_field[i : i + 20])
+                resume[int.from_bytes(digest[:4], "little") & 4095] = digest
+        ns = self.engine.namespace(namespace)
+        set_name = text_field(msg, FieldType.SET) or ""
+        throttle, shown = effective_rps(self.engine, namespace, int_field(msg, FieldType.RECORDS_PER_SECOND))
+        emitter = _RecordEmitter(
+            namespace, bool(msg.info1 & Info1.GET_NO_BINS), [op.bin_name for op in decode_ops(msg) if op.bin_name],
+            int_field(msg, FieldType.MAX_RECORDS), record_filter,
+        )
+        candidates = partition_ordered(ns, set_name, pids, resume)
+        job = Job(int_field(msg, FieldType.TASK_ID), namespace, set_name, JobType.QUERY, candidates,
+                  lambda digest: emitter.emit(ns.get_live(digest), job), rps=throttle, shown_rps=shown,
+                  client=client, socket_timeout=int_field(msg, FieldType.SOCKET_TIMEOUT, 30_000),
+                  n_pids_requested=len(pids or ()) + len(resume))
+        self.engine.jobs.register(job)
+        return _stream(job, emitter)
+
+
+class _RecordEmitter:
+    """Encodes the records a query returns into reply messages."""
+
+    def __init__(self, namespace: str, no_bins: bool, bins: list[str], max_records: int,
+                 record_filter: RecordFilter | None) -> None:
+        self.ns_field = encode_field(FieldType.NAMESPACE, namespace.encode())
+        self.info1 = Info1.GET_NO_BINS if no_bins else 0
+        self.no_bins = no_bins
+        self.bins = bins
+        self.max_records = max_records
+        self.filter = record_filter
+        self.emitted = 0
+        self.out: list[bytes] = []
+        self.size = 0
+
+    def emit(self, record: Record | None, job: Job) -> Outcome:
+        if record is None:
+            return Outcome.MISSING
+        if self.filter is not None and not self.filter(record):
+            return Outcome.FILTERED
+        if self.no_bins:
+            values: list[tuple[str, object]] = []
+        elif self.bins:
+            values = [(n, record.bins[n]) for n in self.bins if n in record.bins]
+            if not values:
+                return Outcome.MISSING
+        else:
+            values = list(record.bins.items())
+        fields = [self.ns_field, encode_field(FieldType.DIGEST, record.digest)]
+        if record.set_name:
+            fields.append(encode_field(FieldType.SET, record.set_name.encode()))
+        if record.key is not None:
+            fields.append(encode_field(FieldType.KEY, encode_key(record.key)))
+        message = b"".join([
+            encode_header(ResultCode.OK, record.generation, record.void_time, len(fields), len(values), info1=self.info1),
+            *fields,
+            *(encode_bin_op(1, name, value) for name, value in values),
+        ])
+        self.out.append(message)
+        self.size += len(message)
+        self.emitted += 1
+        if self.max_records and self.emitted >= self.max_records:
+            job.complete()
+        return Outcome.SUCCEEDED
+
+    def take(self) -> bytes:
+        chunk = b"".join(self.out)
+        self.out.clear()
+        self.size = 0
+        return chunk
+
+
+async def _stream(job: Job, emitter: _RecordEmitter) -> AsyncIterator[bytes]:
+    started = job.started
+    try:
+        while not job.done:
+            job.run_slice(await wait_for_budget(job, started))
+            if emitter.size >= FRAME_TARGET or (job.done and emitter.out):
+                yield message_frame(emitter.take())
+        yield LAST
+    finally:
+        if not job.done:
+            job.abort()

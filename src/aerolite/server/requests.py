@@ -1,0 +1,77 @@
+"""Reading requests: the field and flag conventions shared by keyed commands, queries and jobs."""
+
+from __future__ import annotations
+
+from aerolite.engine.commands import ExistsAction, GenerationCheck, WritePolicy
+from aerolite.engine.ops import Op, OpKind
+from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.wire.message import FieldType, Info2, Info3, Message
+from aerolite.wire.particles import decode_particle
+
+OP_KINDS = {int(k): k for k in OpKind}
+_VALUELESS = frozenset({OpKind.READ, OpKind.TOUCH, OpKind.DELETE_ALL})
+
+
+class UnknownOpTypeError(AerospikeResultError):
+    """An op type byte no node knows."""
+
+    def __init__(self, op_type: int) -> None:
+        super().__init__(ResultCode.PARAMETER_ERROR, f"unknown op type {op_type}")
+
+
+def decode_ops(msg: Message) -> list[Op]:
+    """The request's ops as engine ops, with their values decoded."""
+    ops: list[Op] = []
+    for wop in msg.ops:
+        kind = OP_KINDS.get(wop.op_type)
+        if kind is None:
+            raise UnknownOpTypeError(wop.op_type)
+        value = None if kind in _VALUELESS else decode_particle(wop.particle_type, wop.value)
+        ops.append(Op(kind, wop.name, value))
+    return ops
+
+
+def text_field(msg: Message, ftype: FieldType) -> str | None:
+    data = msg.fields.get(ftype)
+    return None if data is None else bytes(data).decode("utf-8", "replace")
+
+
+def int_field(msg: Message, ftype: FieldType, default: int = 0) -> int:
+    data = msg.fields.get(ftype)
+    return default if data is None else int.from_bytes(data, "big")
+
+
+def namespace_of(msg: Message) -> str:
+    name = text_field(msg, FieldType.NAMESPACE)
+    if name is None:
+        raise AerospikeResultError(ResultCode.INVALID_NAMESPACE, "request has no namespace field")
+    return name
+
+
+def write_policy(msg: Message) -> WritePolicy:
+    """The write options encoded in the header flags, generation and record TTL."""
+    info2, info3 = msg.info2, msg.info3
+    if info2 & Info2.CREATE_ONLY:
+        exists = ExistsAction.CREATE_ONLY
+    elif info3 & Info3.UPDATE_ONLY:
+        exists = ExistsAction.UPDATE_ONLY
+    elif info3 & Info3.CREATE_OR_REPLACE:
+        exists = ExistsAction.REPLACE
+    elif info3 & Info3.REPLACE_ONLY:
+        exists = ExistsAction.REPLACE_ONLY
+    else:
+        exists = ExistsAction.UPDATE
+    if info2 & Info2.GENERATION:
+        check = GenerationCheck.EQUAL
+    elif info2 & Info2.GENERATION_GT:
+        check = GenerationCheck.GREATER
+    else:
+        check = GenerationCheck.NONE
+    return WritePolicy(
+        exists=exists,
+        generation_check=check,
+        generation=msg.generation,
+        ttl=msg.record_ttl,
+        durable_delete=bool(info2 & Info2.DURABLE_DELETE),
+        respond_all_ops=bool(info2 & Info2.RESPOND_ALL_OPS),
+    )
