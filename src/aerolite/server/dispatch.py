@@ -16,10 +16,12 @@ from aerolite.engine.jobs import Job
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.queries import QueryHandler
 from aerolite.server.requests import UnknownOpTypeError, decode_ops, namespace_of, text_field, write_policy
+from aerolite.wire.batch import parse_batch
 from aerolite.wire.message import (
     FieldType,
     Info1,
     Info2,
+    Info3,
     Message,
     MessageError,
     encode_bin_op,
@@ -39,6 +41,7 @@ Answer = bytes | AsyncIterator[bytes]
 """A reply frame, or a stream of frames for queries."""
 
 _PARAMETER_ERROR = error_frame(ResultCode.PARAMETER_ERROR)
+_LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
 _READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}
 
 
@@ -63,9 +66,11 @@ class Dispatcher:
         """The reply to one AS_MSG body; never raises for bad input."""
         try:
             msg = parse_message(body)
+            if FieldType.BATCH_INDEX in msg.fields:
+                return self._batch(msg)
             if FieldType.DIGEST not in msg.fields:
                 return self.queries.handle(msg, client)
-            return self._keyed(msg)
+            return encode_reply(*self._execute_keyed(msg, None))
         except MessageError as exc:
             log.debug("malformed as_msg: %s", exc)
             return _PARAMETER_ERROR
@@ -73,7 +78,8 @@ class Dispatcher:
             log.debug("request refused (%s): %s", exc.code.name, exc)
             return error_frame(exc.code)
 
-    def _keyed(self, msg: Message) -> bytes:
+    def _execute_keyed(self, msg: Message, default_filter: RecordFilter | None) -> tuple[Reply, bool]:
+        """Run one keyed command (a single-record request or a batch row); (reply, header only)."""
         namespace = namespace_of(msg)
         digest = bytes(msg.fields[FieldType.DIGEST])
         if len(digest) != 20:
@@ -86,7 +92,7 @@ class Dispatcher:
         except UnknownOpTypeError:
             if write:
                 raise
-            return self._unknown_read_op(namespace, digest)
+            return self._unknown_read_op(namespace, digest), False
         key_field = msg.fields.get(FieldType.KEY)
         filter_field = msg.fields.get(FieldType.FILTER_EXP)
         cmd = Command(
@@ -100,21 +106,41 @@ class Dispatcher:
             write=write,
             delete=bool(msg.info2 & Info2.DELETE),
             policy=write_policy(msg) if write else _READ_POLICIES[bool(msg.info2 & Info2.RESPOND_ALL_OPS)],
-            filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else None,
+            filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else default_filter,
         )
-        return encode_reply(self.engine.execute(cmd), cmd.header_only)
+        return self.engine.execute(cmd), cmd.header_only
 
-    def _unknown_read_op(self, namespace: str, digest: bytes) -> bytes:
+    def _unknown_read_op(self, namespace: str, digest: bytes) -> Reply:
         """A read naming an unknown op type: 2 when the record is missing, else 4 (as a node answers)."""
         probe = self.engine.execute(Command(namespace=namespace, digest=digest, header_only=True))
         if probe.code != ResultCode.OK:
-            return error_frame(probe.code)
-        return error_frame(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time)
+            return Reply(probe.code)
+        return Reply(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time)
+
+    def _batch(self, msg: Message) -> bytes:
+        """Every row answered in row order (the row index in ``transaction_ttl``), then LAST alone."""
+        _flags, rows = parse_batch(msg.fields[FieldType.BATCH_INDEX])
+        parent = msg.fields.get(FieldType.FILTER_EXP)
+        parent_filter = self.compile_filter(bytes(parent)) if parent is not None else None
+        parts: list[bytes] = []
+        for row in rows:
+            try:
+                reply, header_only = self._execute_keyed(row, parent_filter)
+            except AerospikeResultError as exc:
+                reply, header_only = Reply(exc.code), True
+            parts.append(encode_reply_body(reply, header_only, row.transaction_ttl))
+        return message_frame(b"".join(parts)) + _LAST
+
+
+def encode_reply_body(reply: Reply, header_only: bool = False, transaction_ttl: int = 0) -> bytes:
+    """The AS_MSG of an engine reply (``transaction_ttl`` carries a batch row's index)."""
+    ops = () if header_only and not reply.ops else reply.ops
+    header = encode_header(reply.code, reply.generation, reply.void_time, 0, len(ops), transaction_ttl=transaction_ttl)
+    if not ops:
+        return header
+    return b"".join([header, *(encode_bin_op(op.kind, op.bin_name, op.value) for op in ops)])
 
 
 def encode_reply(reply: Reply, header_only: bool = False) -> bytes:
     """The reply frame for an engine reply."""
-    ops = () if header_only and not reply.ops else reply.ops
-    parts = [encode_header(reply.code, reply.generation, reply.void_time, 0, len(ops))]
-    parts.extend(encode_bin_op(op.kind, op.bin_name, op.value) for op in ops)
-    return message_frame(b"".join(parts))
+    return message_frame(encode_reply_body(reply, header_only))

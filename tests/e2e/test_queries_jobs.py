@@ -1,0 +1,147 @@
+"""Queries, background jobs and batches through the official client, checked by reading data back."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import aerospike_native as an
+import pytest
+from aerospike_native import Expiration, Key, Operation, PartitionFilter, QueryPolicy, Statement, WritePolicy
+
+NS = "test"
+
+
+async def fill(client: Any, set_name: str, n: int) -> list[Key]:
+    await client.truncate(NS, set_name)
+    keys = [Key(NS, set_name, i) for i in range(n)]
+    await asyncio.gather(*(client.put(k, {"i": i, "even": i % 2 == 0}) for i, k in enumerate(keys)))
+    return keys
+
+
+async def collect(recordset: Any) -> list[Any]:
+    return [r async for r in recordset]
+
+
+async def test_query_returns_every_record_of_the_set(client: Any) -> None:
+    await fill(client, "q_all", 50)
+    await fill(client, "q_other", 5)
+    records = await collect(await client.query(Statement(NS, "q_all"), PartitionFilter.all()))
+    assert sorted(r.bins["i"] for r in records) == list(range(50))
+
+
+async def test_query_selected_bins_and_no_bin_data(client: Any) -> None:
+    await fill(client, "q_bins", 10)
+    records = await collect(await client.query(Statement(NS, "q_bins", ["i"]), PartitionFilter.all()))
+    assert all(set(r.bins) == {"i"} for r in records) and len(records) == 10
+    policy = QueryPolicy()
+    policy.include_bin_data = False
+    records = await collect(await client.query(Statement(NS, "q_bins"), PartitionFilter.all(), policy=policy))
+    assert len(records) == 10 and all(not r.bins for r in records)
+
+
+async def test_query_pages_resume_without_duplicates(client: Any) -> None:
+    await fill(client, "q_pages", 23)
+    policy = QueryPolicy()
+    policy.max_records = 5
+    pf = PartitionFilter.all()
+    pages: list[int] = []
+    seen: list[int] = []
+    while not pf.done() and len(pages) < 10:
+        rs = await client.query(Statement(NS, "q_pages"), pf, policy=policy)
+        got = await collect(rs)
+        pages.append(len(got))
+        seen += [r.bins["i"] for r in got]
+        pf = await rs.partition_filter()
+        if pf is None:
+            break
+    assert pages[:4] == [5, 5, 5, 5] and sum(pages) == 23
+    assert sorted(seen) == list(range(23))
+
+
+async def test_query_partition_range(client: Any) -> None:
+    await fill(client, "q_range", 40)
+    low = await collect(await client.query(Statement(NS, "q_range"), PartitionFilter.by_range(0, 2048)))
+    high = await collect(await client.query(Statement(NS, "q_range"), PartitionFilter.by_range(2048, 2048)))
+    assert len(low) + len(high) == 40
+    assert {r.bins["i"] for r in low}.isdisjoint({r.bins["i"] for r in high})
+
+
+async def test_background_ops_job_updates_every_record_once(client: Any) -> None:
+    keys = await fill(client, "bg_ops", 100)
+    task = await client.query_operate(Statement(NS, "bg_ops"), [Operation.add("i", 1000), Operation.put("tag", "bg")],
+                                      write_policy=WritePolicy())
+    await task.wait_till_complete(sleep_time=0.05)
+    for i, k in enumerate(keys):
+        rec = await client.get(k)
+        assert rec.bins == {"i": i + 1000, "even": i % 2 == 0, "tag": "bg"}
+        assert rec.generation == 2
+    status = (await client.info(f"query-show:id={task.task_id}"))[f"query-show:id={task.task_id}"]
+    assert "status=done(ok)" in status and "recs-succeeded=100" in status and "job-type=background-ops" in status
+
+
+async def test_background_job_sets_ttl_and_deletes(client: Any) -> None:
+    keys = await fill(client, "bg_ttl", 20)
+    policy = WritePolicy()
+    policy.expiration = Expiration.seconds(600)
+    task = await client.query_operate(Statement(NS, "bg_ttl"), [Operation.touch()], write_policy=policy)
+    await task.wait_till_complete(sleep_time=0.05)
+    for k in keys:
+        assert 590 <= (await client.get(k)).ttl <= 600
+    task = await client.query_operate(Statement(NS, "bg_ttl"), [Operation.delete()], write_policy=WritePolicy())
+    await task.wait_till_complete(sleep_time=0.05)
+    assert not any([await client.exists(k) for k in keys])
+
+
+async def test_background_job_refuses_reads(client: Any) -> None:
+    await fill(client, "bg_read", 3)
+    with pytest.raises(an.exceptions.AerospikeError):
+        task = await client.query_operate(Statement(NS, "bg_read"), [Operation.get_bin("i")], write_policy=WritePolicy())
+        await task.wait_till_complete(sleep_time=0.05)
+
+
+async def test_records_per_second_is_honoured(client: Any) -> None:
+    await fill(client, "bg_rps", 300)
+    policy = WritePolicy()
+    policy.records_per_second = 200
+    started = time.monotonic()
+    task = await client.query_operate(Statement(NS, "bg_rps"), [Operation.add("i", 1)], write_policy=policy)
+    await task.wait_till_complete(sleep_time=0.05)
+    elapsed = time.monotonic() - started
+    assert elapsed >= 0.8 * 300 / 200
+
+
+async def test_abort_leaves_a_consistent_store(client: Any) -> None:
+    keys = await fill(client, "bg_abort", 400)
+    policy = WritePolicy()
+    policy.records_per_second = 100
+    task = await client.query_operate(Statement(NS, "bg_abort"), [Operation.add("i", 1000)], write_policy=policy)
+    await asyncio.sleep(0.5)
+    assert (await client.info(f"query-abort:id={task.task_id}"))[f"query-abort:id={task.task_id}"] == "ok"
+    status = (await client.info(f"query-show:id={task.task_id}"))[f"query-show:id={task.task_id}"]
+    assert "status=done(user-aborted)" in status
+    changed = [(await client.get(k)).bins["i"] >= 1000 for k in keys]
+    assert 0 < sum(changed) < 400
+    succeeded = int(status.split("recs-succeeded=")[1].split(":")[0])
+    assert succeeded == sum(changed)
+    await asyncio.sleep(0.3)
+    assert [(await client.get(k)).bins["i"] >= 1000 for k in keys] == changed
+
+
+async def test_unknown_job_ids(client: Any) -> None:
+    assert (await client.info("query-show:id=12345"))["query-show:id=12345"] == "ERROR:2:job not found"
+    assert (await client.info("query-abort:id=12345"))["query-abort:id=12345"] == "ERROR:2:id not active"
+
+
+async def test_batch_read_write_delete(client: Any) -> None:
+    keys = await fill(client, "batch", 5)
+    missing = Key(NS, "batch", "nope")
+    results = await client.batch_read([*keys, missing])
+    assert [r.record.bins["i"] if r.record else None for r in results] == [0, 1, 2, 3, 4, None]
+    assert await client.batch_exists([keys[0], missing]) == [True, False]
+    results = await client.batch_operate(keys[:2], [[Operation.add("i", 10), Operation.get_bin("i")], [Operation.put("z", "zz")]])
+    assert (await client.get(keys[0])).bins["i"] == 10
+    assert (await client.get(keys[1])).bins["z"] == "zz"
+    await client.batch_delete(keys[2:])
+    assert await client.batch_exists(keys) == [True, True, False, False, False]
