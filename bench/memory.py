@@ -13,11 +13,11 @@ import resource
 import sys
 from pathlib import Path
 
+from aerolite.digest import key_digest
 from aerolite.engine.commands import Command
 from aerolite.engine.engine import Engine
 from aerolite.engine.namespace import NamespaceConfig
 from aerolite.engine.ops import Op, OpKind
-from aerolite.digest import key_digest
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

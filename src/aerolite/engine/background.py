@@ -45,8 +45,12 @@ def start_ops_job(
     record_filter: RecordFilter | None,
     rps: int = 0,
     client: str = "",
+    candidates: list[bytes] | None = None,
 ) -> Job:
-    """Register a job applying write ``ops`` to every record of a set that passes the filter."""
+    """Register a job applying write ``ops`` to every record of a set that passes the filter.
+
+    ``candidates`` (a secondary-index lookup) narrows the records visited; by default the whole set.
+    """
     ns = engine.namespace(namespace)
     if not ops:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a background job needs at least one operation")
@@ -62,7 +66,9 @@ def start_ops_job(
         reply = engine.execute(Command(namespace, digest, ops=ops, write=True, policy=policy, filter=record_filter))
         return _OUTCOMES.get(ResultCode(reply.code), Outcome.FAILED)
 
-    job = Job(task_id, ns.name, set_name, JobType.OPS, set_members(ns, set_name), apply,
+    if candidates is None:
+        candidates = set_members(ns, set_name)
+    job = Job(task_id, ns.name, set_name, JobType.OPS, candidates, apply,
               rps=throttle, shown_rps=shown, client=client)
     engine.jobs.register(job)
     return job

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from aerolite.engine.clock import now_ns_ms_resolution, void_time_for
 from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, Reply, ReplyOp
+from aerolite.engine.indexing import load_definitions
 from aerolite.engine.jobs import JobManager
 from aerolite.engine.namespace import Namespace, NamespaceConfig
 from aerolite.engine.ops import MAX_BIN_NAME, SUPPORTED_KINDS, Op, OpKind, apply_write
@@ -34,7 +35,8 @@ class Engine:
         for config in namespaces:
             if config.name in self.namespaces:
                 raise ValueError(f"namespace {config.name!r} is configured twice")
-            self.namespaces[config.name] = Namespace(config)
+            self.namespaces[config.name] = ns = Namespace(config)
+            load_definitions(ns)
 
     def namespace(self, name: str) -> Namespace:
         ns = self.namespaces.get(name)

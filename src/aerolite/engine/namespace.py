@@ -9,6 +9,7 @@ from typing import Literal
 
 from aerolite.engine.clock import now_since_2010
 from aerolite.engine.record import Record
+from aerolite.engine.sindex import SecondaryIndex
 from aerolite.engine.storage import RecordLog, Truncation
 
 log = logging.getLogger("aerolite.engine")
@@ -40,10 +41,13 @@ class Namespace:
     def __init__(self, config: NamespaceConfig) -> None:
         self.config = config
         self.records: dict[bytes, Record] = {}
+        self.indexes: dict[str, SecondaryIndex] = {}
         self.log: RecordLog | None = None
+        self.index_file: Path | None = None
         if config.storage == "file":
             assert config.data_dir is not None
             self.log = RecordLog(config.data_dir / config.name / "records.log")
+            self.index_file = config.data_dir / config.name / "sindexes.json"
             self._load()
 
     @property
@@ -83,12 +87,22 @@ class Namespace:
 
     def store(self, record: Record) -> None:
         self.records[record.digest] = record
+        for index in self.indexes.values():
+            index.add(record)
         if self.log is not None:
             self.log.append_record(record)
 
     def remove(self, digest: bytes) -> None:
-        if self.records.pop(digest, None) is not None and self.log is not None:
+        if self._forget(digest) and self.log is not None:
             self.log.append_delete(digest)
+
+    def _forget(self, digest: bytes) -> bool:
+        """Drop a record from memory and indexes (not from the log); False if it was not there."""
+        if self.records.pop(digest, None) is None:
+            return False
+        for index in self.indexes.values():
+            index.remove(digest)
+        return True
 
     def truncate(self, set_name: str | None, before_ns: int) -> int:
         """Delete the records of a set (or all) last updated before ``before_ns``; returns how many."""
@@ -104,7 +118,7 @@ class Namespace:
             if (set_name is None or r.set_name == set_name) and r.last_update_ns < before_ns
         ]
         for digest in doomed:
-            del self.records[digest]
+            self._forget(digest)
         return len(doomed)
 
     def sweep_expired(self) -> int:

@@ -8,7 +8,7 @@ record up again when they reach it, so records deleted meanwhile are skipped, ne
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from aerolite.digest import partition_id
 from aerolite.engine.namespace import Namespace
@@ -26,16 +26,23 @@ def partition_ordered(
     set_name: str | None,
     partitions: Collection[int] | None,
     resume: dict[int, bytes],
+    source: Iterable[bytes] | None = None,
 ) -> list[bytes]:
     """Digests in (partition, digest) order; a partition with a resume digest starts after it.
 
     ``partitions`` None means every partition; partitions named only in ``resume`` are included.
+    ``source`` narrows the candidates (a secondary-index lookup); by default the whole set.
     """
     wanted: set[int] | None = None
     if partitions is not None or resume:
         wanted = set(partitions or ()) | set(resume)
     keyed: list[tuple[int, bytes]] = []
-    for digest in set_members(ns, set_name):
+    if source is None:
+        digests: Iterable[bytes] = set_members(ns, set_name)
+    else:
+        records = ns.records
+        digests = [d for d in source if d in records and (not set_name or records[d].set_name == set_name)]
+    for digest in digests:
         pid = partition_id(digest)
         if wanted is not None and pid not in wanted:
             continue

@@ -32,7 +32,7 @@ class Server:
         self.engine = Engine(config.namespaces)
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
         self._job_tasks: set[asyncio.Task[None]] = set()
-        self.info = InfoContext(self.engine, config)
+        self.info = InfoContext(self.engine, config, start_background=self._start_background)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -54,7 +54,16 @@ class Server:
         return port
 
     def _start_job(self, job: Job) -> None:
-        task = asyncio.get_running_loop().create_task(run_job(job))
+        self._track(asyncio.get_running_loop().create_task(run_job(job)))
+
+    def _start_background(self, step: Callable[[], bool]) -> None:
+        """Run ``step`` repeatedly, yielding to the loop between calls, until it returns True."""
+        async def drive() -> None:
+            while not step():
+                await asyncio.sleep(0)
+        self._track(asyncio.get_running_loop().create_task(drive()))
+
+    def _track(self, task: asyncio.Task[None]) -> None:
         self._job_tasks.add(task)
         task.add_done_callback(self._job_tasks.discard)
 
@@ -64,6 +73,8 @@ class Server:
             removed = self.engine.sweep_expired()
             if removed:
                 log.debug("expired %d records", removed)
+            for ns in self.engine.namespaces.values():
+                ns.compact_if_worthwhile()
 
     async def stop(self) -> None:
         for task in list(self._job_tasks):

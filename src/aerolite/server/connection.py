@@ -71,16 +71,21 @@ class NodeProtocol(asyncio.Protocol):
         try:
             frames = self.buffer.feed(data)
         except FramingError as exc:
-            log.info("closing connection from %s: %s", self.peer, exc)
-            if exc.reset:
-                self._reset(transport)
-            else:
-                transport.close()
+            self._drop(transport, exc)
             return
         if self._streaming is not None:
             self._pending.extend(frames)
         else:
             self._answer_frames(frames)
+        if self.buffer.error is not None:
+            self._drop(transport, self.buffer.error)
+
+    def _drop(self, transport: asyncio.Transport, exc: FramingError) -> None:
+        log.info("closing connection from %s: %s", self.peer, exc)
+        if exc.reset:
+            self._reset(transport)
+        else:
+            transport.close()
 
     async def _send_stream(self, before: list[bytes], stream: AsyncIterator[bytes]) -> None:
         transport = self.transport

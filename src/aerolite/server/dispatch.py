@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 
+from aerolite.ael import filter_from_wire
 from aerolite.engine.commands import Command, RecordFilter, Reply, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
@@ -45,18 +46,14 @@ _LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
 _READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}
 
 
-def _unsupported_filter(_data: bytes) -> RecordFilter:
-    raise AerospikeResultError(ResultCode.UNSUPPORTED_FEATURE, "filter expressions are not available")
-
-
 class Dispatcher:
     """Answers AS_MSG requests against one engine."""
 
     def __init__(
         self,
         engine: Engine,
-        compile_filter: FilterCompiler = _unsupported_filter,
         start_job: Callable[[Job], None] = lambda _job: None,
+        compile_filter: FilterCompiler = filter_from_wire,
     ) -> None:
         self.engine = engine
         self.compile_filter = compile_filter

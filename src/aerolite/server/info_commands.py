@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aerolite.engine.engine import Engine
+from aerolite.engine.indexing import create_index, drop_index
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import CITRUSLEAF_EPOCH
+from aerolite.engine.sindex import IndexDefinition
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server import stat_keys
 from aerolite.server.config import BUILD, ServerConfig
@@ -35,8 +37,14 @@ class InfoContext:
 
     engine: Engine
     config: ServerConfig
+    start_background: Callable[[Callable[[], bool]], None] = field(default=lambda step: _run_now(step))
     started: float = field(default_factory=time.monotonic)
     user_agents: int = 0
+
+
+def _run_now(step: Callable[[], bool]) -> None:
+    while not step():
+        pass
 
 
 Handler = Callable[[InfoContext, dict[str, str], str], str]
@@ -244,19 +252,63 @@ def _do_truncate(ctx: InfoContext, params: dict[str, str], set_name: str | None)
     return "ok"
 
 
-@command("sindex-list", "sindex")
-def _sindex_list(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return ""
+def _ns_param(params: dict[str, str]) -> str:
+    return params.get("namespace", params.get("ns", ""))
+
+
+@command("sindex-create")
+def _sindex_create(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    ns = ctx.engine.namespaces.get(_ns_param(params))
+    if ns is None:
+        return "ERROR:20:namespace not found"
+    bin_name, value_type = params.get("bin", ""), params.get("type", "")
+    if "indexdata" in params:
+        bin_name, _, value_type = params["indexdata"].partition(",")
+    definition = IndexDefinition(
+        name=params.get("indexname", ""), namespace=ns.name, set_name=params.get("set", ""),
+        bin_name=bin_name, type_as_sent=value_type.lower(), collection=params.get("indextype", "default").lower(),
+        context=params.get("context") or None, expression=params.get("exp") or None,
+    )
+    index = create_index(ns, definition)
+    if index is not None:
+        ctx.start_background(lambda: index.build_step(ns.records.get, 1024))
+    return "ok"
+
+
+@command("sindex-delete")
+def _sindex_delete(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    ns = ctx.engine.namespaces.get(_ns_param(params))
+    if ns is not None:
+        drop_index(ns, params.get("indexname", ""))
+    return "ok"
+
+
+@command("sindex-list")
+def _sindex_list(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    wanted = _ns_param(params)
+    return ";".join(index.definition.describe() for ns in ctx.engine.namespaces.values()
+                    if not wanted or ns.name == wanted for index in ns.indexes.values())
 
 
 @command("sindex-exists")
-def _sindex_exists(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return "false"
+def _sindex_exists(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    ns = ctx.engine.namespaces.get(_ns_param(params))
+    return "true" if ns is not None and params.get("indexname", "") in ns.indexes else "false"
 
 
 @command("sindex-stat", "sindex/")
-def _sindex_stat(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return "ERROR:201:no index"
+def _sindex_stat(ctx: InfoContext, params: dict[str, str], cmd: str) -> str:
+    if cmd.startswith("sindex/"):
+        _, ns_name, name = ([*cmd.split("/"), "", ""])[:3]
+    else:
+        ns_name, name = _ns_param(params), params.get("indexname", "")
+    ns = ctx.engine.namespaces.get(ns_name)
+    index = ns.indexes.get(name) if ns is not None else None
+    if index is None:
+        return "ERROR:201:no index"
+    entries = index.entries
+    return (f"entries={entries};used_bytes={entries * 64};entries_per_bval=1;entries_per_rec=1;"
+            f"load_pct={index.load_pct};load_time=0;stat_gc_recs=0")
 
 
 @command("udf-list")
@@ -279,7 +331,7 @@ def _task_id(params: dict[str, str]) -> int | None:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"bad job id {raw!r}") from None
 
 
-@command("query-show", "scan-show")
+@command("query-show")
 def _query_show(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
     task_id = _task_id(params)
     if task_id is None:
@@ -290,7 +342,7 @@ def _query_show(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
     return job.status_line()
 
 
-@command("query-abort", "scan-abort")
+@command("query-abort")
 def _query_abort(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
     task_id = _task_id(params)
     if task_id is None or not ctx.engine.jobs.abort(task_id):

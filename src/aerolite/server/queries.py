@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
+from aerolite.ael import filter_from_text
 from aerolite.engine.background import effective_rps, start_ops_job
 from aerolite.engine.commands import RecordFilter
 from aerolite.engine.engine import Engine
+from aerolite.engine.indexing import find_index
 from aerolite.engine.jobs import Job, JobType, Outcome
 from aerolite.engine.record import Record
 from aerolite.engine.scan import partition_ordered
@@ -30,8 +33,9 @@ from aerolite.wire.message import (
     encode_field,
     encode_header,
     message_frame,
+    parse_index_range,
 )
-from aerolite.wire.particles import encode_key
+from aerolite.wire.particles import decode_particle, encode_key
 
 log = logging.getLogger("aerolite.server")
 
@@ -44,10 +48,6 @@ def last_with(code: int) -> bytes:
     return message_frame(encode_header(code, info3=Info3.LAST))
 
 
-def _no_ael(_text: str) -> RecordFilter:
-    raise AerospikeResultError(ResultCode.UNSUPPORTED_FEATURE, "AEL filters are not available")
-
-
 class QueryHandler:
     """Answers queries and starts background jobs."""
 
@@ -56,7 +56,7 @@ class QueryHandler:
         engine: Engine,
         compile_filter: Callable[[bytes], RecordFilter],
         start_job: Callable[[Job], None],
-        compile_ael: Callable[[str], RecordFilter] = _no_ael,
+        compile_ael: Callable[[str], RecordFilter] = filter_from_text,
     ) -> None:
         self.engine = engine
         self.compile_filter = compile_filter
@@ -67,13 +67,13 @@ class QueryHandler:
         try:
             namespace = namespace_of(msg)
             self.engine.namespace(namespace)
-            if FieldType.INDEX_RANGE in msg.fields:
-                return message_frame(encode_header(ResultCode.INDEX_NOT_FOUND))
             if msg.info2 & Info2.WRITE:
                 return self._background(msg, namespace, client)
             return self._foreground(msg, namespace, client)
         except AerospikeResultError as exc:
             log.debug("query refused (%s): %s", exc.code.name, exc)
+            if exc.code == ResultCode.INDEX_NOT_FOUND:
+                return message_frame(encode_header(exc.code))
             return last_with(exc.code)
 
     def _filter(self, msg: Message) -> RecordFilter | None:
@@ -89,9 +89,12 @@ class QueryHandler:
         task_id = int_field(msg, FieldType.TASK_ID)
         if FieldType.UDF_OP in msg.fields:
             raise AerospikeResultError(ResultCode.UNSUPPORTED_FEATURE, "background UDF jobs are not available")
+        set_name = text_field(msg, FieldType.SET) or ""
+        indexed = self._index_lookup(msg, namespace, set_name)
         job = start_ops_job(
-            self.engine, task_id, namespace, text_field(msg, FieldType.SET) or "", decode_ops(msg),
-            write_policy(msg), self._filter(msg), int_field(msg, FieldType.RECORDS_PER_SECOND), client,
+            self.engine, task_id, namespace, set_name, decode_ops(msg), write_policy(msg), self._filter(msg),
+            int_field(msg, FieldType.RECORDS_PER_SECOND), client,
+            candidates=None if indexed is None else list(indexed),
         )
         self.start_job(job)
         return LAST
@@ -112,11 +115,12 @@ class QueryHandler:
         ns = self.engine.namespace(namespace)
         set_name = text_field(msg, FieldType.SET) or ""
         throttle, shown = effective_rps(self.engine, namespace, int_field(msg, FieldType.RECORDS_PER_SECOND))
+        indexed = self._index_lookup(msg, namespace, set_name)
         emitter = _RecordEmitter(
             namespace, bool(msg.info1 & Info1.GET_NO_BINS), [op.bin_name for op in decode_ops(msg) if op.bin_name],
-            int_field(msg, FieldType.MAX_RECORDS), record_filter,
+            int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {},
         )
-        candidates = partition_ordered(ns, set_name, pids, resume)
+        candidates = partition_ordered(ns, set_name, pids, resume, indexed)
         job = Job(int_field(msg, FieldType.TASK_ID), namespace, set_name, JobType.QUERY, candidates,
                   lambda digest: emitter.emit(ns.get_live(digest), job), rps=throttle, shown_rps=shown,
                   client=client, socket_timeout=int_field(msg, FieldType.SOCKET_TIMEOUT, 30_000),
@@ -125,11 +129,35 @@ class QueryHandler:
         return _stream(job, emitter)
 
 
+    def _index_lookup(self, msg: Message, namespace: str, set_name: str) -> dict[bytes, Any] | None:
+        """Digests (with their indexed value) selected by a secondary-index filter, or None without one."""
+        field = msg.fields.get(FieldType.INDEX_RANGE)
+        if field is None:
+            return None
+        selection = parse_index_range(field)
+        value_type = _INDEX_VALUE_TYPES.get(selection.particle_type)
+        if value_type is None:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"index filter on particle type {selection.particle_type}")
+        collection = _COLLECTIONS.get(int_field(msg, FieldType.INDEX_TYPE), "default")
+        index = find_index(self.engine.namespace(namespace), text_field(msg, FieldType.INDEX_NAME), set_name,
+                           selection.bin_name, value_type, collection)
+        if value_type == "geo2dsphere":
+            region = bytes(selection.begin).decode("utf-8", "replace")
+            return index.lookup(region, region)
+        return index.lookup(decode_particle(selection.particle_type, selection.begin),
+                            decode_particle(selection.particle_type, selection.end))
+
+
+_INDEX_VALUE_TYPES = {1: "numeric", 3: "string", 4: "blob", 23: "geo2dsphere"}
+_COLLECTIONS = {0: "default", 1: "list", 2: "mapkeys", 3: "mapvalues"}
+
+
 class _RecordEmitter:
     """Encodes the records a query returns into reply messages."""
 
     def __init__(self, namespace: str, no_bins: bool, bins: list[str], max_records: int,
-                 record_filter: RecordFilter | None) -> None:
+                 record_filter: RecordFilter | None, indexed_values: dict[bytes, Any]) -> None:
+        self.indexed_values = indexed_values
         self.ns_field = encode_field(FieldType.NAMESPACE, namespace.encode())
         self.info1 = Info1.GET_NO_BINS if no_bins else 0
         self.no_bins = no_bins
@@ -158,6 +186,9 @@ class _RecordEmitter:
             fields.append(encode_field(FieldType.SET, record.set_name.encode()))
         if record.key is not None:
             fields.append(encode_field(FieldType.KEY, encode_key(record.key)))
+        bval = self.indexed_values.get(record.digest)
+        if type(bval) is int:
+            fields.append(encode_field(FieldType.BVAL_ARRAY, (bval & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little")))
         message = b"".join([
             encode_header(ResultCode.OK, record.generation, record.void_time, len(fields), len(values), info1=self.info1),
             *fields,

@@ -45,14 +45,20 @@ def frame(proto_type: int, body: bytes) -> bytes:
 class FrameBuffer:
     """Accumulates received bytes and yields complete ``(type, body)`` frames in order."""
 
-    __slots__ = ("_buf", "_max_body")
+    __slots__ = ("_buf", "_max_body", "error")
 
     def __init__(self, max_body: int = DEFAULT_MAX_FRAME) -> None:
         self._buf = bytearray()
         self._max_body = max_body
+        self.error: FramingError | None = None
 
     def feed(self, data: bytes) -> list[tuple[int, memoryview]]:
-        """Add bytes; return every frame now complete. Raises FramingError on an unframeable stream."""
+        """Add bytes; return every frame now complete.
+
+        Raises FramingError on an unframeable stream when no whole frame precedes the damage;
+        otherwise returns those frames and keeps the error in ``error``, so that the caller can
+        answer them first (as a node, reading frame by frame, does) and then drop the connection.
+        """
         buf = self._buf
         if not buf and len(data) >= HEADER_SIZE:
             # Common case: exactly one whole frame arrived; use it without copying into the buffer.
@@ -70,12 +76,12 @@ class FrameBuffer:
             version = word >> 56
             proto_type = (word >> 48) & 0xFF
             length = word & 0xFFFFFFFFFFFF
-            if version != PROTO_VERSION:
-                raise FramingError(f"unsupported proto version {version}", reset=True)
-            if proto_type not in _KNOWN_TYPES:
-                raise FramingError(f"unknown message type {proto_type}", reset=True)
-            if length > self._max_body:
-                raise FramingError(f"frame of {length} bytes exceeds the {self._max_body}-byte limit", reset=False)
+            problem = self._check(version, proto_type, length)
+            if problem is not None:
+                if not frames:
+                    raise problem
+                self.error = problem
+                break
             start = pos + HEADER_SIZE
             if end - start < length:
                 break
@@ -84,6 +90,15 @@ class FrameBuffer:
         if pos:
             del buf[:pos]
         return frames
+
+    def _check(self, version: int, proto_type: int, length: int) -> FramingError | None:
+        if version != PROTO_VERSION:
+            return FramingError(f"unsupported proto version {version}", reset=True)
+        if proto_type not in _KNOWN_TYPES:
+            return FramingError(f"unknown message type {proto_type}", reset=True)
+        if length > self._max_body:
+            return FramingError(f"frame of {length} bytes exceeds the {self._max_body}-byte limit", reset=False)
+        return None
 
 
 _KNOWN_TYPES = frozenset(int(t) for t in ProtoType)

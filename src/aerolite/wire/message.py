@@ -217,3 +217,31 @@ def message_frame(body: bytes) -> bytes:
 def error_frame(result_code: int, generation: int = 0, void_time: int = 0) -> bytes:
     """A complete header-only reply frame."""
     return message_frame(encode_header(result_code, generation, void_time))
+
+
+class IndexRange(NamedTuple):
+    """A secondary-index filter (field 22): one bin, a particle type, and a begin/end pair."""
+
+    bin_name: str
+    particle_type: int
+    begin: memoryview
+    end: memoryview
+
+
+def parse_index_range(data: memoryview) -> IndexRange:
+    """Decode field 22; aerolite, like a node, takes one range."""
+    try:
+        name_len = data[1]
+        pos = 2 + name_len
+        name = bytes(data[2:pos]).decode()
+        ptype = data[pos]
+        begin_len = int.from_bytes(data[pos + 1 : pos + 5], "big")
+        begin = data[pos + 5 : pos + 5 + begin_len]
+        pos += 5 + begin_len
+        end_len = int.from_bytes(data[pos : pos + 4], "big")
+        end = data[pos + 4 : pos + 4 + end_len]
+    except (IndexError, UnicodeDecodeError) as exc:
+        raise MessageError(f"malformed index range field: {exc}") from exc
+    if len(begin) != begin_len or len(end) != end_len or data[0] < 1:
+        raise MessageError("index range field runs past its end")
+    return IndexRange(name, ptype, begin, end)

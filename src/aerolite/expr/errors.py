@@ -1,0 +1,17 @@
+"""The one error type of the expression layer.
+
+Contract: every bad expression (malformed wire bytes, unknown opcodes, ill-typed trees, unsupported
+constructs) surfaces as ``ExprError``, an ``AerospikeResultError`` with code PARAMETER_ERROR, which is
+what a node answers for a bad filter. Nothing else escapes the public functions.
+"""
+
+from __future__ import annotations
+
+from aerolite.result_codes import AerospikeResultError, ResultCode
+
+
+class ExprError(AerospikeResultError):
+    """A filter expression that cannot be decoded, typed or compiled."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ResultCode.PARAMETER_ERROR, message)
