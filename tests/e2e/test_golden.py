@@ -61,7 +61,9 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def golden_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     data_dir: Path = tmp_path_factory.mktemp("golden-data")
-    proc = start_server("--namespace", "test", "--namespace", "bar:file", "--data-dir", str(data_dir))
+    # The recording node was build 8.1.2.0; aerolite reports 8.2.0.0 by default (server-compiled AEL).
+    proc = start_server("--namespace", "test", "--namespace", "bar:file", "--data-dir", str(data_dir),
+                        "--build", "8.1.2.0")
     yield proc
     proc.stop()
 

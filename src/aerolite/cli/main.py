@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from aerolite.server.app import run
-from aerolite.server.config import ServerConfig, parse_namespace_spec
+from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -18,7 +18,7 @@ def _serve(args: argparse.Namespace) -> int:
         namespaces = tuple(parse_namespace_spec(spec, data_dir) for spec in specs)
         config = ServerConfig(
             host=args.host, port=args.port, namespaces=namespaces, cluster_name=args.cluster_name,
-            max_frame_bytes=args.max_frame_bytes, data_dir=data_dir,
+            max_frame_bytes=args.max_frame_bytes, data_dir=data_dir, build=args.build,
         )
     except ValueError as exc:
         print(f"aerolite serve: {exc}", file=sys.stderr)
@@ -29,6 +29,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     run(config, listening)
     return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from aerolite.cli.demo import run  # the SDK and rich load only for this subcommand
+
+    return run(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="directory for file-backed namespaces")
     serve.add_argument("--cluster-name", default="null", help="cluster name reported to clients")
     serve.add_argument("--max-frame-bytes", type=int, default=128 * 1024 * 1024, help="largest request accepted")
+    serve.add_argument("--build", default=BUILD, help=f"server build reported to clients (default {BUILD})")
     serve.set_defaults(handler=_serve)
+    demo = sub.add_parser("demo", help="start an embedded engine, load users, run one job of each kind, prove it")
+    demo.add_argument("--records", type=int, default=1_000_000, help="users to generate (default 1,000,000)")
+    demo.add_argument("--concurrency", type=int, default=64, help="puts in flight while loading (default 64)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed of the generated data")
+    demo.set_defaults(handler=_demo)
     return parser
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from aerolite.engine.namespace import NamespaceConfig
 from aerolite.wire.framing import DEFAULT_MAX_FRAME
 
-BUILD = "8.1.2.0"
-"""The build advertised to clients; it selects the wire formats they use (see the protocol notes)."""
+BUILD = "8.2.0.0"
+"""The build advertised to clients by default; it selects the wire formats they use. 8.2 is the first
+build with server-compiled AEL, which aerolite supports (aerospike-sdk refuses string filters below it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class ServerConfig:
     expiry_sweep_seconds: float = 1.0
     data_dir: Path | None = None
     node_id: str = field(default="")
+    build: str = BUILD
 
     def node_name(self) -> str:
         """A stable 15-hex-digit node name (clients drop a node whose name changes)."""

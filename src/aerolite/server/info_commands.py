@@ -18,7 +18,7 @@ from aerolite.engine.record import CITRUSLEAF_EPOCH
 from aerolite.engine.sindex import IndexDefinition
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server import stat_keys
-from aerolite.server.config import BUILD, ServerConfig
+from aerolite.server.config import ServerConfig
 from aerolite.wire.info import parse_params
 
 FEATURES = (
@@ -88,8 +88,6 @@ def _const(value: str) -> Handler:
 
 
 for _name, _value in {
-    "build": BUILD,
-    "version": f"{EDITION} build {BUILD}",
     "edition": EDITION,
     "features": FEATURES,
     "partitions": "4096",
@@ -112,6 +110,16 @@ for _name, _value in {
     "user-agent-set": "ok",
 }.items():
     _HANDLERS[_name] = _const(_value)
+
+
+@command("build")
+def _build(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ctx.config.build
+
+
+@command("version")
+def _version(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return f"{EDITION} build {ctx.config.build}"
 
 
 @command("node")
