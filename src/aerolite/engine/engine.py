@@ -16,7 +16,17 @@ from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, Rep
 from aerolite.engine.indexing import load_definitions
 from aerolite.engine.jobs import JobManager
 from aerolite.engine.namespace import Namespace, NamespaceConfig
-from aerolite.engine.ops import MAX_BIN_NAME, SUPPORTED_KINDS, Op, OpKind, apply_write
+from aerolite.engine.ops import (
+    MAX_BIN_NAME,
+    NO_RESULT,
+    READ_KINDS,
+    SUPPORTED_KINDS,
+    WRITE_KINDS,
+    Op,
+    OpKind,
+    apply_write,
+    read_op,
+)
 from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
@@ -68,7 +78,7 @@ class Engine:
             return Reply(ResultCode.OK, record.generation, record.void_time, ops)
         if cmd.read_all and not cmd.ops:
             return Reply(ResultCode.OK, record.generation, record.void_time, _all_bins(record))
-        ops = _answer_reads(record.bins, cmd.ops, cmd.read_all, cmd.policy.respond_all_ops)
+        ops = _run_ops(record, [op for op in cmd.ops if op.kind not in WRITE_KINDS], cmd.read_all, cmd.policy.respond_all_ops)
         return Reply(ResultCode.OK, record.generation, record.void_time, ops)
 
     def _write(self, ns: Namespace, cmd: Command) -> Reply:
@@ -89,34 +99,25 @@ class Engine:
         if not cmd.ops:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a write needs at least one operation")
         replace = policy.exists in (ExistsAction.REPLACE, ExistsAction.REPLACE_ONLY)
-        bins = {} if record is None or replace else dict(record.bins)
-        answers: list[ReplyOp] = []
-        respond_all = policy.respond_all_ops
-        for op in cmd.ops:
-            _validate_op(op)
-            if op.kind == OpKind.READ:
-                answers.extend(_answer_reads(bins, [op], cmd.read_all, respond_all))
-                continue
-            apply_write(bins, op)
-            if respond_all and op.kind != OpKind.TOUCH:
-                answers.append(ReplyOp(op.kind, op.bin_name, None))
-        if not bins:
-            if record is not None:
-                ns.remove(cmd.digest)
-            return Reply(ResultCode.OK, 0, 0, answers)
-        ttl = policy.ttl
-        void_time = void_time_for(ttl, ns.config.default_ttl, None if record is None else record.void_time)
-        new = Record(
+        work = Record(
             cmd.digest,
             cmd.set_name if record is None else record.set_name,
             cmd.key if cmd.key is not None or record is None else record.key,
-            bins,
-            1 if record is None else (record.generation + 1) & 0xFFFF or 1,
-            void_time,
-            now_ns_ms_resolution(),
+            {} if record is None or replace else dict(record.bins),
+            0 if record is None else record.generation,
+            0 if record is None else record.void_time,
+            0 if record is None else record.last_update_ns,
         )
-        ns.store(new)
-        return Reply(ResultCode.OK, new.generation, new.void_time, answers)
+        answers = _run_ops(work, cmd.ops, cmd.read_all, policy.respond_all_ops)
+        if not work.bins:
+            if record is not None:
+                ns.remove(cmd.digest)
+            return Reply(ResultCode.OK, 0, 0, answers)
+        work.void_time = void_time_for(policy.ttl, ns.config.default_ttl, None if record is None else record.void_time)
+        work.generation = 1 if record is None else (record.generation + 1) & 0xFFFF or 1
+        work.last_update_ns = now_ns_ms_resolution()
+        ns.store(work)
+        return Reply(ResultCode.OK, work.generation, work.void_time, answers)
 
     def _delete(self, ns: Namespace, cmd: Command, record: Record | None) -> Reply:
         if record is None:
@@ -163,21 +164,30 @@ def _all_bins(record: Record) -> list[ReplyOp]:
     return [ReplyOp(OpKind.READ, name, value) for name, value in record.bins.items()]
 
 
-def _answer_reads(bins: dict[str, object], ops: list[Op], read_all: bool, respond_all: bool) -> list[ReplyOp]:
+def _run_ops(record: Record, ops: list[Op], read_all: bool, respond_all: bool) -> list[ReplyOp]:
+    """Apply ``ops`` in order to ``record`` (a working copy for writes) and collect the answers,
+    following a node's rules for which ops answer (see the protocol notes, operate replies)."""
     answers: list[ReplyOp] = []
+    bins = record.bins
     for op in ops:
-        if op.kind != OpKind.READ:
-            _validate_op(op)
-            continue
-        if not op.bin_name:
-            if read_all:
-                answers.extend(ReplyOp(OpKind.READ, n, v) for n, v in bins.items())
-            elif respond_all:
-                answers.append(ReplyOp(OpKind.READ, "", None))
-            continue
-        value = bins.get(op.bin_name)
-        if value is not None or respond_all:
-            answers.append(ReplyOp(OpKind.READ, op.bin_name, value))
+        _validate_op(op)
+        kind = op.kind
+        if kind == OpKind.READ:
+            if not op.bin_name:
+                if read_all:
+                    answers.extend(ReplyOp(OpKind.READ, n, v) for n, v in bins.items())
+                elif respond_all:
+                    answers.append(ReplyOp(OpKind.READ, "", None))
+                continue
+            value = bins.get(op.bin_name)
+            if value is not None or respond_all:
+                answers.append(ReplyOp(OpKind.READ, op.bin_name, value))
+        elif kind in READ_KINDS:
+            answers.append(ReplyOp(kind, op.bin_name, read_op(record, op)))
+        else:
+            result = apply_write(record, op)
+            if result is not NO_RESULT:
+                answers.append(ReplyOp(kind, op.bin_name, result))
+            elif respond_all and kind != OpKind.TOUCH:
+                answers.append(ReplyOp(kind, op.bin_name, None))
     return answers
-
-

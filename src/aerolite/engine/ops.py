@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 from operator import add
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
+from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.ordering import normalize_map_order
 
@@ -43,9 +44,20 @@ WRITE_KINDS = frozenset(
     {OpKind.WRITE, OpKind.CDT_MODIFY, OpKind.INCR, OpKind.EXP_MODIFY, OpKind.APPEND, OpKind.PREPEND,
      OpKind.TOUCH, OpKind.BITS_MODIFY, OpKind.DELETE_ALL, OpKind.HLL_MODIFY}
 )
+READ_KINDS = frozenset({OpKind.CDT_READ, OpKind.EXP_READ, OpKind.BITS_READ, OpKind.HLL_READ})
+"""Reads other than plain bin reads; they always answer."""
 SUPPORTED_KINDS = frozenset(
     {OpKind.READ, OpKind.WRITE, OpKind.INCR, OpKind.APPEND, OpKind.PREPEND, OpKind.TOUCH, OpKind.DELETE_ALL}
 )
+
+
+class _NoResult:
+    """Marks a write op that produced no value to answer."""
+
+    __slots__ = ()
+
+
+NO_RESULT: Final = _NoResult()
 
 
 class Op(NamedTuple):
@@ -78,8 +90,14 @@ def _type_error(op: Op, current: Any) -> AerospikeResultError:
     )
 
 
-def apply_write(bins: dict[str, Any], op: Op) -> None:
-    """Apply one write op to ``bins`` in place."""
+def read_op(record: Record, op: Op) -> Any:
+    """The value a CDT, expression, bit or HLL read answers."""
+    raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {op.kind.name} is not supported")
+
+
+def apply_write(record: Record, op: Op) -> Any:
+    """Apply one write op to a working record in place; returns its answer value or NO_RESULT."""
+    bins = record.bins
     kind = op.kind
     if kind == OpKind.WRITE:
         if op.value is None:
@@ -96,6 +114,7 @@ def apply_write(bins: dict[str, Any], op: Op) -> None:
         bins.clear()
     elif kind != OpKind.TOUCH:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {kind.name} is not supported")
+    return NO_RESULT
 
 
 def _is_int(value: Any) -> bool:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from aerolite.engine.engine import Engine
 from aerolite.engine.indexing import create_index, drop_index
@@ -198,6 +199,35 @@ def _get_config(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
     if ns is None:
         return "ERROR::namespace not found"
     return _render(stat_keys.NAMESPACE_CONFIG_DEFAULTS, _namespace_overrides(ns))
+
+
+_SETTABLE = {"background-query-max-rps": "background_query_max_rps", "default-ttl": "default_ttl",
+             "nsup-period": "nsup_period"}
+
+
+@command("set-config")
+def _set_config(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    """Change namespace settings at run time (``context=namespace;id=<ns>;<name>=<value>``)."""
+    if params.get("context") != "namespace":
+        return "ERROR::only the namespace context can be set"
+    ns = ctx.engine.namespaces.get(params.get("id", ""))
+    if ns is None:
+        return "ERROR::namespace not found"
+    changes: dict[str, Any] = {}
+    for name, value in params.items():
+        if name in ("context", "id"):
+            continue
+        attr = _SETTABLE.get(name)
+        if attr is None:
+            return f"ERROR::{name} cannot be set"
+        try:
+            changes[attr] = int(value)
+        except ValueError:
+            return f"ERROR::{name} must be an integer, not {value!r}"
+        if changes[attr] < 0:
+            return f"ERROR::{name} must not be negative"
+    ns.config = replace(ns.config, **changes)
+    return "ok"
 
 
 @command("statistics")
