@@ -1,0 +1,608 @@
+"""Background-job builders: the fluent surface of ``session.background_task()``, shared by both faces.
+
+The builders are pure: each verb validates its arguments on the spot (so a mistake raises at the call
+that made it, not at ``execute()``) and records them; ``execute()`` freezes everything into a
+:class:`Job` and hands it to the session's *runner*. The async session's runner returns awaitables,
+the sync one returns results, which is why the builders are generic in what ``execute()`` and
+``count()`` return: one set of builders, two faces (``aerolite`` and ``aerolite.sync``).
+
+Semantics follow ``reference/background-ops.md``: update and touch write with UPDATE_ONLY (a job never
+creates records) and never durably delete; delete and UDF jobs resolve durable delete as override >
+command default > the session's Behavior for the namespace's consistency mode; a TTL is sent only when
+asked for (otherwise each written record gets the namespace default TTL); AEL text is compiled here,
+on the client, into standard expressions, so servers without AEL support run the same job.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, Literal, Protocol, Self, TypeVar
+
+import aerospike_native as an
+
+from aerolite import ael
+from aerolite.result_codes import AerospikeResultError
+from aerolite.sdk.behavior import Behavior
+from aerolite.sdk.dataset import DataSet
+from aerolite.sdk.errors import from_result_error
+
+TaskT = TypeVar("TaskT", covariant=True)
+CountT = TypeVar("CountT", covariant=True)
+
+JobKind = Literal["update", "delete", "touch", "udf"]
+
+MAX_BIN_NAME = 15
+"""Longest bin name a node accepts, in bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which records a job (or its dry run) looks at: a data set, optionally narrowed."""
+
+    dataset: DataSet
+    filter_expression: Any | None = None
+    index_filter: Any | None = None
+
+    def statement(self) -> Any:
+        """The client ``Statement``: namespace, set, and the secondary-index range if any."""
+        statement = self.dataset.statement()
+        if self.index_filter is not None:
+            statement.filters = [self.index_filter]
+        return statement
+
+    def count_policy(self, behavior: Behavior) -> Any:
+        """A foreground query policy that returns keys only, filtered like the job."""
+        policy = behavior.query_policy()
+        policy.include_bin_data = False
+        if self.filter_expression is not None:
+            policy.filter_expression = self.filter_expression
+        return policy
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Everything a submit needs, frozen at ``execute()``."""
+
+    kind: JobKind
+    selection: Selection
+    operations: tuple[Any, ...] = ()
+    udf: tuple[str, str, tuple[Any, ...]] | None = None
+    expiration: Any | None = None
+    records_per_second: int = 0
+    durable_delete: bool | None = None
+    """None: the session Behavior's default for the namespace's consistency mode."""
+
+    def write_policy(self, behavior: Behavior, strong_consistency: bool) -> Any:
+        """The client ``WritePolicy`` the job is submitted with."""
+        policy = behavior.background_write_policy()
+        if self.kind in ("update", "touch"):
+            policy.record_exists_action = an.RecordExistsAction.UPDATE_ONLY
+            policy.durable_delete = False
+        elif self.durable_delete is None:
+            policy.durable_delete = behavior.durable_delete(strong_consistency)
+        else:
+            policy.durable_delete = self.durable_delete
+        if self.expiration is not None:
+            policy.expiration = self.expiration
+        if self.records_per_second:
+            policy.records_per_second = self.records_per_second
+        if self.selection.filter_expression is not None:
+            policy.filter_expression = self.selection.filter_expression
+        return policy
+
+
+class Runner(Protocol[TaskT, CountT]):
+    """What a session gives its builders: a way to submit a job and to count a selection."""
+
+    def submit(self, job: Job) -> TaskT: ...
+
+    def count(self, selection: Selection) -> CountT: ...
+
+
+def expiration_of(seconds: int) -> Any:
+    """The client ``Expiration`` for a TTL in seconds, with Aerospike's sentinels -2, -1 and 0.
+
+    >>> expiration_of(-1) == an.Expiration.NEVER_EXPIRE
+    True
+    """
+    sentinels = {-2: an.Expiration.DONT_UPDATE, -1: an.Expiration.NEVER_EXPIRE, 0: an.Expiration.NAMESPACE_DEFAULT}
+    if seconds in sentinels:
+        return sentinels[seconds]
+    if seconds < 0:
+        raise ValueError(
+            f"a TTL of {seconds} s is not valid: use a positive number of seconds, or never_expire() (-1), "
+            "with_no_change_in_expiration() (-2), expiry_from_server_default() (0)"
+        )
+    return an.Expiration.seconds(seconds)
+
+
+def compile_where(expression: Any, params: Sequence[Any]) -> Any:
+    """A client ``FilterExpression`` from AEL text (compiled here) or a ready ``FilterExpression``."""
+    if isinstance(expression, str):
+        try:
+            wire = ael.to_wire(expression, *params)
+        except AerospikeResultError as exc:
+            raise from_result_error(exc) from None
+        return an.FilterExpression.from_base64(base64.b64encode(wire).decode("ascii"))
+    if isinstance(expression, an.FilterExpression):
+        if params:
+            raise TypeError(
+                "where() parameters only bind into AEL text; put the values into the FilterExpression itself"
+            )
+        return expression
+    raise TypeError(
+        f"where() takes AEL text or a FilterExpression, not {type(expression).__name__}: "
+        "e.g. where('$.age > %s', 21)"
+    )
+
+
+def _not_for_background(verb: str) -> TypeError:
+    return TypeError(
+        f"{verb}() applies to foreground reads and writes; a background task reports no per-record "
+        "outcome. Read task.progress() for the failed and filtered-out counts instead."
+    )
+
+
+class _JobBuilder(Generic[TaskT, CountT]):
+    """Verbs shared by operation and UDF jobs: selection, throttle, durability, terminals."""
+
+    __slots__ = ("_dataset", "_durable_default", "_durable_override", "_filter_expression", "_index_filter",
+                 "_records_per_second", "_runner")
+
+    def __init__(self, runner: Runner[TaskT, CountT], dataset: DataSet) -> None:
+        self._runner = runner
+        self._dataset = dataset
+        self._filter_expression: Any | None = None
+        self._index_filter: Any | None = None
+        self._records_per_second = 0
+        self._durable_override: bool | None = None
+        self._durable_default: bool | None = None
+
+    def where(self, expression: Any, *params: Any) -> Self:
+        """Only records for which the AEL text (``%s`` / ``?N`` bound from ``params``) or expression holds.
+
+        Records that do not match are left completely untouched. Call at most once.
+
+        Example::
+
+            task.update(users).where("$.age >= %s and $.country == %s", 18, "NL")
+        """
+        if self._filter_expression is not None:
+            raise ValueError("where() was already called on this job: join both conditions with 'and' in one call")
+        self._filter_expression = compile_where(expression, params)
+        return self
+
+    def filter(self, index_filter: Any) -> Self:
+        """Only records in a secondary-index range (combines with ``where``: the index picks candidates).
+
+        Example::
+
+            task.touch(users).filter(Filter.range("age", 18, 30))
+        """
+        if index_filter is None:
+            raise TypeError("filter() needs a Filter, e.g. Filter.range('age', 18, 30); omit the call for all records")
+        if not isinstance(index_filter, an.Filter):
+            raise TypeError(f"filter() takes a Filter (secondary-index range), not {type(index_filter).__name__}")
+        if self._index_filter is not None:
+            raise ValueError("filter() was already called: a job accepts one secondary-index range")
+        self._index_filter = index_filter
+        return self
+
+    def records_per_second(self, rps: int) -> Self:
+        """Throttle the job to ``rps`` records per second on each node (0: the namespace's cap).
+
+        A rate above the namespace's ``background-query-max-rps`` is refused before submitting.
+
+        Example::
+
+            task.delete(sessions).where("$.expired").records_per_second(5_000)
+        """
+        if isinstance(rps, bool) or not isinstance(rps, int) or rps < 0:
+            raise ValueError(f"records_per_second takes an int >= 0 (0 = the namespace's cap), not {rps!r}")
+        self._records_per_second = rps
+        return self
+
+    def with_durable_delete(self) -> Self:
+        """Leave tombstones for the records this job deletes (required on strong-consistency namespaces).
+
+        Example::
+
+            task.delete(users).where("$.banned").with_durable_delete()
+        """
+        self._durable_override = True
+        return self
+
+    def without_durable_delete(self) -> Self:
+        """Delete without tombstones, whatever the session's behavior says.
+
+        Example::
+
+            task.delete(cache).without_durable_delete()
+        """
+        self._durable_override = False
+        return self
+
+    def default_with_durable_delete(self) -> Self:
+        """Make durable delete this job's default (an explicit ``without_durable_delete()`` still wins).
+
+        Example::
+
+            task.delete(users).default_with_durable_delete()
+        """
+        self._durable_default = True
+        return self
+
+    def default_without_durable_delete(self) -> Self:
+        """Make non-durable delete this job's default (an explicit ``with_durable_delete()`` still wins).
+
+        Example::
+
+            task.delete(cache).default_without_durable_delete()
+        """
+        self._durable_default = False
+        return self
+
+    def fail_on_filtered_out(self) -> Self:
+        """Not available on background jobs: always raises ``TypeError``.
+
+        Example::
+
+            task.update(users).fail_on_filtered_out()  # TypeError
+        """
+        raise _not_for_background("fail_on_filtered_out")
+
+    def respond_all_keys(self) -> Self:
+        """Not available on background jobs: always raises ``TypeError``.
+
+        Example::
+
+            task.update(users).respond_all_keys()  # TypeError
+        """
+        raise _not_for_background("respond_all_keys")
+
+    def include_missing_keys(self) -> Self:
+        """Not available on background jobs: always raises ``TypeError``.
+
+        Example::
+
+            task.update(users).include_missing_keys()  # TypeError
+        """
+        raise _not_for_background("include_missing_keys")
+
+    def count(self) -> CountT:
+        """Dry run: how many records the job would look at right now (after ``where``), writing nothing.
+
+        Example::
+
+            n = await task.delete(users).where("$.age < 13").count()
+        """
+        return self._runner.count(self._selection())
+
+    def execute(self) -> TaskT:
+        """Submit the job to every node; returns a task to watch, wait for or abort.
+
+        Example::
+
+            job = await task.update(users).where("$.active").bin("score").add(1).execute()
+            await job.wait_till_complete()
+        """
+        return self._runner.submit(self._job())
+
+    def _selection(self) -> Selection:
+        return Selection(self._dataset, self._filter_expression, self._index_filter)
+
+    def _durable_delete(self) -> bool | None:
+        return self._durable_override if self._durable_override is not None else self._durable_default
+
+    def _job(self) -> Job:
+        raise NotImplementedError
+
+
+class BackgroundOperationBuilder(_JobBuilder[TaskT, CountT]):
+    """An update, delete or touch job: write operations applied to every selected record."""
+
+    __slots__ = ("_expiration", "_kind", "_operations")
+
+    def __init__(self, runner: Runner[TaskT, CountT], dataset: DataSet, kind: JobKind) -> None:
+        super().__init__(runner, dataset)
+        self._kind = kind
+        self._operations: list[Any] = []
+        self._expiration: Any | None = None
+
+    def bin(self, name: str) -> BackgroundWriteBinBuilder[TaskT, CountT]:
+        """Start a write step on bin ``name``; the step's verb returns this builder.
+
+        Example::
+
+            task.update(users).bin("score").add(10).bin("tier").set_to("gold")
+        """
+        if not isinstance(name, str) or not name:
+            raise ValueError("bin() needs a non-empty bin name")
+        if len(name.encode()) > MAX_BIN_NAME:
+            raise ValueError(f"bin name {name!r} is longer than {MAX_BIN_NAME} bytes; pick a shorter name")
+        return BackgroundWriteBinBuilder(self, name)
+
+    def add_operation(self, operation: Any) -> Self:
+        """Append a ready-made client write operation (list, map, bit, HLL, expression writes...).
+
+        Example::
+
+            task.update(users).add_operation(ListOperation.append("tags", "vip"))
+        """
+        try:
+            writes = an.has_any_write_op([operation])
+        except TypeError:
+            raise TypeError(
+                f"add_operation() takes a client operation (Operation, ListOperation, MapOperation, ...), "
+                f"not {type(operation).__name__}"
+            ) from None
+        if not writes:
+            raise ValueError(
+                "add_operation() got a read operation: a background job only writes; "
+                "read records with a foreground query instead"
+            )
+        self._operations.append(operation)
+        return self
+
+    def expire_record_after_seconds(self, seconds: int) -> Self:
+        """Give every written record a TTL of ``seconds`` (-1 never, -2 unchanged, 0 namespace default).
+
+        Example::
+
+            task.touch(sessions).expire_record_after_seconds(3600)
+        """
+        if isinstance(seconds, bool) or not isinstance(seconds, int):
+            raise TypeError(f"expire_record_after_seconds() takes whole seconds as an int, not {seconds!r}")
+        self._expiration = expiration_of(seconds)
+        return self
+
+    def expire_record_after(self, duration: timedelta) -> Self:
+        """Give every written record a TTL of ``duration`` (whole seconds, truncated).
+
+        Example::
+
+            task.touch(sessions).expire_record_after(timedelta(days=30))
+        """
+        if not isinstance(duration, timedelta):
+            raise TypeError(f"expire_record_after() takes a timedelta, not {type(duration).__name__}")
+        return self.expire_record_after_seconds(int(duration.total_seconds()))
+
+    def expire_record_at(self, when: datetime) -> Self:
+        """Make every written record expire at ``when`` (naive: local time); must be in the future.
+
+        Example::
+
+            task.touch(promo).expire_record_at(datetime(2030, 1, 1, tzinfo=timezone.utc))
+        """
+        if not isinstance(when, datetime):
+            raise TypeError(f"expire_record_at() takes a datetime, not {type(when).__name__}")
+        seconds = math.ceil(when.timestamp() - time.time())
+        if seconds <= 0:
+            raise ValueError(
+                f"expire_record_at({when.isoformat()}) is not in the future; to delete records now use "
+                "delete(), to keep them use never_expire()"
+            )
+        self._expiration = an.Expiration.seconds(seconds)
+        return self
+
+    def never_expire(self) -> Self:
+        """Make every written record permanent (TTL -1).
+
+        Example::
+
+            task.update(archive).bin("frozen").set_to(True).never_expire()
+        """
+        self._expiration = an.Expiration.NEVER_EXPIRE
+        return self
+
+    def with_no_change_in_expiration(self) -> Self:
+        """Keep each record's current TTL (TTL -2); without this, writes reset it to the namespace default.
+
+        Example::
+
+            task.update(users).bin("seen").add(1).with_no_change_in_expiration()
+        """
+        self._expiration = an.Expiration.DONT_UPDATE
+        return self
+
+    def expiry_from_server_default(self) -> Self:
+        """Give every written record the namespace's default TTL (TTL 0; also what happens by default).
+
+        Example::
+
+            task.touch(users).expiry_from_server_default()
+        """
+        self._expiration = an.Expiration.NAMESPACE_DEFAULT
+        return self
+
+    def _append(self, operation: Any) -> Self:
+        self._operations.append(operation)
+        return self
+
+    def _job(self) -> Job:
+        operations = list(self._operations)
+        if not operations:
+            if self._kind == "update":
+                raise ValueError(
+                    "an update job needs at least one write: add one with .bin(name).set_to(value) "
+                    "or .add_operation(op) before execute()"
+                )
+            operations = [an.Operation.delete() if self._kind == "delete" else an.Operation.touch()]
+        return Job(
+            kind=self._kind, selection=self._selection(), operations=tuple(operations),
+            expiration=self._expiration, records_per_second=self._records_per_second,
+            durable_delete=self._durable_delete(),
+        )
+
+
+class BackgroundWriteBinBuilder(Generic[TaskT, CountT]):
+    """One write step on one bin; each verb adds the operation and returns the job builder."""
+
+    __slots__ = ("_name", "_parent")
+
+    def __init__(self, parent: BackgroundOperationBuilder[TaskT, CountT], name: str) -> None:
+        self._parent = parent
+        self._name = name
+
+    def set_to(self, value: Any) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """Write ``value`` into the bin.
+
+        Example::
+
+            task.update(users).bin("tier").set_to("gold")
+        """
+        if value is None:
+            raise ValueError(f"set_to(None) would delete bin {self._name!r}: call .remove() to say so")
+        return self._parent._append(an.Operation.put(self._name, value))
+
+    def add(self, amount: int | float) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """Add ``amount`` to the bin's number (a missing bin counts as 0).
+
+        Example::
+
+            task.update(users).bin("score").add(1)
+        """
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise TypeError(f"add() takes an int or float, not {type(amount).__name__}; use set_to() for other values")
+        return self._parent._append(an.Operation.add(self._name, amount))
+
+    def append(self, text: str) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """Append ``text`` to the bin's string.
+
+        Example::
+
+            task.update(users).bin("log").append(";migrated")
+        """
+        return self._parent._append(an.Operation.append(self._name, _text("append", text)))
+
+    def prepend(self, text: str) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """Prepend ``text`` to the bin's string.
+
+        Example::
+
+            task.update(users).bin("name").prepend("Dr. ")
+        """
+        return self._parent._append(an.Operation.prepend(self._name, _text("prepend", text)))
+
+    def remove(self) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """Delete the bin from every selected record.
+
+        Example::
+
+            task.update(users).bin("legacy_flag").remove()
+        """
+        return self._parent._append(an.Operation.put(self._name, None))
+
+
+def _text(verb: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{verb}() takes a str, not {type(value).__name__}; use set_to() to replace a bin's value")
+    return value
+
+
+class BackgroundUdfFunctionBuilder(Generic[TaskT, CountT]):
+    """The step between ``execute_udf(ds)`` and the UDF job: name the function first."""
+
+    __slots__ = ("_dataset", "_runner")
+
+    def __init__(self, runner: Runner[TaskT, CountT], dataset: DataSet) -> None:
+        self._runner = runner
+        self._dataset = dataset
+
+    def function(self, package: str, function: str) -> BackgroundUdfBuilder[TaskT, CountT]:
+        """Run Lua function ``function`` of registered module ``package`` on every selected record.
+
+        Example::
+
+            task.execute_udf(users).function("scoring", "bump").passing(5)
+        """
+        package = package.removesuffix(".lua") if isinstance(package, str) else package
+        if not isinstance(package, str) or not package:
+            raise ValueError("function() needs the registered module's name, e.g. function('scoring', 'bump')")
+        if not isinstance(function, str) or not function:
+            raise ValueError(f"function() needs the name of a function of module {package!r}")
+        return BackgroundUdfBuilder(self._runner, self._dataset, package, function)
+
+
+class BackgroundUdfBuilder(_JobBuilder[TaskT, CountT]):
+    """A UDF job: one Lua function called on every selected record."""
+
+    __slots__ = ("_args", "_function", "_package")
+
+    def __init__(self, runner: Runner[TaskT, CountT], dataset: DataSet, package: str, function: str) -> None:
+        super().__init__(runner, dataset)
+        self._package = package
+        self._function = function
+        self._args: tuple[Any, ...] = ()
+
+    def passing(self, *args: Any) -> Self:
+        """The arguments given to the function after the record (replaces earlier ones).
+
+        Example::
+
+            task.execute_udf(users).function("scoring", "bump").passing("score", 5)
+        """
+        self._args = args
+        return self
+
+    def _job(self) -> Job:
+        return Job(
+            kind="udf", selection=self._selection(), udf=(self._package, self._function, self._args),
+            records_per_second=self._records_per_second, durable_delete=self._durable_delete(),
+        )
+
+
+class BackgroundTaskSession(Generic[TaskT, CountT]):
+    """Entry point of ``session.background_task()``: pick the kind of job and its data set."""
+
+    __slots__ = ("_runner",)
+
+    def __init__(self, runner: Runner[TaskT, CountT]) -> None:
+        self._runner = runner
+
+    def update(self, dataset: DataSet) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """A job writing bins of existing records (it never creates records).
+
+        Example::
+
+            await session.background_task().update(users).bin("score").add(1).execute()
+        """
+        return BackgroundOperationBuilder(self._runner, _dataset(dataset), "update")
+
+    def delete(self, dataset: DataSet) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """A job deleting the selected records.
+
+        Example::
+
+            await session.background_task().delete(users).where("$.age < 13").execute()
+        """
+        return BackgroundOperationBuilder(self._runner, _dataset(dataset), "delete")
+
+    def touch(self, dataset: DataSet) -> BackgroundOperationBuilder[TaskT, CountT]:
+        """A job refreshing the selected records' TTL (and generation) without changing bins.
+
+        Example::
+
+            await session.background_task().touch(users).expire_record_after_seconds(86400).execute()
+        """
+        return BackgroundOperationBuilder(self._runner, _dataset(dataset), "touch")
+
+    def execute_udf(self, dataset: DataSet) -> BackgroundUdfFunctionBuilder[TaskT, CountT]:
+        """A job running a registered Lua UDF on the selected records; continue with ``function()``.
+
+        Example::
+
+            await session.background_task().execute_udf(users).function("scoring", "bump").execute()
+        """
+        return BackgroundUdfFunctionBuilder(self._runner, _dataset(dataset))
+
+
+def _dataset(dataset: Any) -> DataSet:
+    if not isinstance(dataset, DataSet):
+        raise TypeError(f"expected a DataSet, e.g. DataSet.of('test', 'users'), not {type(dataset).__name__}")
+    return dataset

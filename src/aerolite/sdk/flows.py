@@ -1,0 +1,203 @@
+"""The SDK's procedures as sans-IO generators, run by an async or a blocking driver.
+
+Each flow is a generator that *yields* the I/O it needs as small step objects and receives the result:
+``Call`` (invoke a client method; the blocking driver calls its ``*_blocking`` sibling), ``Drain``
+(count what a record stream yields) and ``Sleep``. Everything else — validation, policy building,
+parsing of info replies, polling logic, timeouts — lives here once, so ``aerolite`` (asyncio) and
+``aerolite.sync`` differ only in a driver of a dozen lines each (the httpx / h11 split).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import aerospike_native as an
+
+from aerolite.sdk.background import Job, Selection
+from aerolite.sdk.behavior import Behavior
+from aerolite.sdk.errors import InvalidRequestError, JobNotFoundError, TimeoutError
+from aerolite.sdk.jobs import (
+    FOREGROUND_JOB_TYPES,
+    JobProgress,
+    TaskStatus,
+    abort_outcome,
+    merge_nodes,
+    namespace_rps_cap,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Invoke ``target.<method>(*args, **kwargs)`` (the async name; blocking drivers add ``_blocking``)."""
+
+    target: Any
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Drain:
+    """Consume a record stream and answer how many records it yielded."""
+
+    recordset: Any
+
+
+def drain(records: Iterable[Any]) -> int:
+    """Consume a (blocking) record stream, counting."""
+    return sum(1 for _ in records)
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Pause for ``seconds``."""
+
+    seconds: float
+
+
+Step = Call | Drain | Sleep
+Flow = Generator[Step, Any, T]
+
+
+class Stepper(Generic[T]):
+    """Iterate a flow's steps; a driver answers each one with :meth:`answer`, then reads :attr:`value`."""
+
+    __slots__ = ("_answer", "_flow", "value")
+
+    def __init__(self, flow: Flow[T]) -> None:
+        self._flow = flow
+        self._answer: Any = None
+        self.value: T
+
+    def __iter__(self) -> Iterator[Step]:
+        try:
+            step = next(self._flow)
+            while True:
+                yield step
+                step = self._flow.send(self._answer)
+        except StopIteration as stop:
+            self.value = stop.value
+
+    def answer(self, result: Any) -> None:
+        """The result of the step just yielded, sent into the flow on the next iteration."""
+        self._answer = result
+
+
+def connect(policy: Any, seeds: str) -> Flow[Any]:
+    """Open a client on ``seeds`` (``host:port``)."""
+    client = yield Call(an, "new_client", (policy, seeds))
+    return client
+
+
+def close(client: Any) -> Flow[None]:
+    """Close a client and its connections."""
+    yield Call(client, "close")
+
+
+def info_all(client: Any, command: str) -> Flow[list[str]]:
+    """Send an info command to every node; the value each one answered."""
+    replies: dict[str, dict[str, str]] = yield Call(client, "info_on_all_nodes", (command,))
+    return [next(iter(reply.values()), "") for reply in replies.values()]
+
+
+def submit(client: Any, behavior: Behavior, job: Job) -> Flow[Any]:
+    """Start a job on every node (checking a requested rate against the namespace cap first)."""
+    namespace = job.selection.dataset.namespace
+    if job.records_per_second:
+        caps = [namespace_rps_cap(r) for r in (yield from info_all(client, f"namespace/{namespace}"))]
+        check_rps(job.records_per_second, namespace, caps)
+    policy = job.write_policy(behavior, bool(client.is_strong_consistency(namespace)))
+    statement = job.selection.statement()
+    if job.udf is not None:
+        package, function, args = job.udf
+        task = yield Call(client, "query_execute_udf", (statement, package, function, list(args)),
+                          {"write_policy": policy})
+    else:
+        task = yield Call(client, "query_operate", (statement, list(job.operations)), {"write_policy": policy})
+    return task
+
+
+def check_rps(requested: int, namespace: str, caps: list[int]) -> None:
+    """Refuse a rate above any node's ``background-query-max-rps`` (0 there means no cap).
+
+    >>> check_rps(500, "test", [0, 1000])
+    >>> check_rps(5000, "test", [1000])
+    Traceback (most recent call last):
+    ...
+    aerolite.sdk.errors.InvalidRequestError: PARAMETER_ERROR (4): records_per_second(5000) ...
+    """
+    limits = [cap for cap in caps if cap > 0]
+    if limits and requested > min(limits):
+        cap = min(limits)
+        raise InvalidRequestError(
+            4,
+            f"PARAMETER_ERROR (4): records_per_second({requested}) is above namespace {namespace!r}'s "
+            f"background-query-max-rps of {cap}: ask for at most {cap}, or raise the namespace setting",
+        )
+
+
+def status(native_task: Any) -> Flow[TaskStatus]:
+    """One status poll of a client task (all nodes)."""
+    native = yield Call(native_task, "query_status")
+    return TaskStatus.of_native(native)
+
+
+def wait(native_task: Any, what: str, sleep_time: float, timeout: float | None) -> Flow[bool]:
+    """Poll until the task is no longer in progress (NOT_FOUND counts as finished); True when done."""
+    if sleep_time <= 0:
+        raise ValueError(f"sleep_time must be > 0 seconds, not {sleep_time!r}")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while (yield from status(native_task)) is TaskStatus.IN_PROGRESS:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise TimeoutError(9, f"TIMEOUT (9): {what} still running after {timeout} s: wait longer or abort it")
+        yield Sleep(sleep_time if remaining is None else min(sleep_time, remaining))
+    return True
+
+
+def progress(client: Any, task_id: int) -> Flow[JobProgress]:
+    """The job's counters from every node's job table, summed."""
+    jobs = merge_nodes((yield from info_all(client, f"query-show:id={task_id}")))
+    if not jobs:
+        raise JobNotFoundError(
+            2, f"KEY_NOT_FOUND (2): no node knows job {task_id}: it never started, or it finished "
+            "long ago and left the finished-jobs list (query-max-done)"
+        )
+    return jobs[0]
+
+
+def abort(client: Any, task_id: int) -> Flow[bool]:
+    """Stop the job on every node; True if some node was still running it."""
+    replies = yield from info_all(client, f"query-abort:id={task_id}")
+    return any([abort_outcome(reply) for reply in replies])
+
+
+def list_jobs(client: Any) -> Flow[list[JobProgress]]:
+    """Every background job the nodes' job tables hold (running and recently finished)."""
+    jobs = merge_nodes((yield from info_all(client, "query-show")))
+    return [job for job in jobs if job.job_type not in FOREGROUND_JOB_TYPES]
+
+
+def count(client: Any, behavior: Behavior, selection: Selection) -> Flow[int]:
+    """How many records a selection picks now: a keys-only foreground query, counted."""
+    policy = selection.count_policy(behavior)
+    records = yield Call(client, "query", (selection.statement(), an.PartitionFilter.all()), {"policy": policy})
+    counted: int = yield Drain(records)
+    return counted
+
+
+def register_udf(client: Any, body: bytes, server_path: str) -> Flow[None]:
+    """Register a Lua module and wait until every node has it."""
+    task = yield Call(client, "register_udf", (body, server_path, an.UDFLang.LUA))
+    yield from wait(task, f"registering {server_path}", 0.05, 30.0)
+
+
+def remove_udf(client: Any, server_path: str) -> Flow[None]:
+    """Remove a Lua module and wait until no node has it."""
+    task = yield Call(client, "remove_udf", (server_path,))
+    yield from wait(task, f"removing {server_path}", 0.05, 30.0)

@@ -1,0 +1,206 @@
+"""The blocking face: the surface of :mod:`aerolite.sdk.aio` without asyncio.
+
+Same builders (``aerolite.sdk.background``), same flows (``aerolite.sdk.flows``); only the driver
+differs: it calls the client's ``*_blocking`` methods and sleeps with ``time.sleep``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import aerospike_native as an
+
+from aerolite.sdk import flows
+from aerolite.sdk.background import Job, Selection
+from aerolite.sdk.embedded import ClusterDefinitionBase
+from aerolite.sdk.errors import converted
+from aerolite.sdk.faces import ClusterBase, SessionBase, TaskBase
+from aerolite.sdk.jobs import JobProgress, TaskStatus
+from aerolite.sdk.session_state import SessionState
+from aerolite.sdk.udf import udf_module
+
+T = TypeVar("T")
+
+
+def run(flow: flows.Flow[T]) -> T:
+    """Drive a flow: make each client call it yields (blocking), send back the result."""
+    stepper = flows.Stepper(flow)
+    with converted():
+        for step in stepper:
+            stepper.answer(_perform(step))
+    return stepper.value
+
+
+def _perform(step: flows.Step) -> Any:
+    if isinstance(step, flows.Call):
+        return getattr(step.target, f"{step.method}_blocking")(*step.args, **step.kwargs)
+    if isinstance(step, flows.Drain):
+        return flows.drain(step.recordset)
+    time.sleep(step.seconds)
+    return None
+
+
+class BackgroundTask(TaskBase):
+    """A submitted background job: poll it, wait for it, watch its counters, or abort it."""
+
+    __slots__ = ()
+
+    def status(self) -> TaskStatus:
+        """Where the job stands on all nodes: IN_PROGRESS, COMPLETE or NOT_FOUND (also "finished").
+
+        Example::
+
+            if task.status() is TaskStatus.COMPLETE: ...
+        """
+        return run(flows.status(self._native))
+
+    def wait_till_complete(self, sleep_time: float = 0.25, timeout: float | None = 60.0) -> bool:
+        """Poll every ``sleep_time`` s until the job is done; ``TimeoutError`` after ``timeout`` s (None: never).
+
+        Example::
+
+            task.wait_till_complete(sleep_time=0.1, timeout=300)
+        """
+        return run(flows.wait(self._native, f"job {self.task_id}", sleep_time, timeout))
+
+    def progress(self) -> JobProgress:
+        """The job's counters now: scanned, written, failed, filtered out, rate, percent, status.
+
+        Example::
+
+            p = task.progress(); print(f"{p.percent:.0f}% at {p.rate:,.0f} rec/s")
+        """
+        return run(flows.progress(self._client, self.task_id))
+
+    def watch(self, interval: float = 0.5) -> Iterator[JobProgress]:
+        """Yield the job's progress every ``interval`` s, ending with the final snapshot.
+
+        Example::
+
+            for p in task.watch(0.2): print(p.percent)
+        """
+        while not (snapshot := self.progress()).done:
+            yield snapshot
+            time.sleep(interval)
+        yield snapshot
+
+    def abort(self) -> bool:
+        """Stop the job on every node; False if it had already finished. Written records stay written.
+
+        Example::
+
+            if task.abort(): print("stopped")
+        """
+        return run(flows.abort(self._client, self.task_id))
+
+
+
+
+class _Runner:
+    """How the blocking session's builders submit jobs and count selections."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, state: SessionState) -> None:
+        self._state = state
+
+    def submit(self, job: Job) -> BackgroundTask:
+        return BackgroundTask(self._state.client, run(flows.submit(self._state.client, self._state.behavior, job)))
+
+    def count(self, selection: Selection) -> int:
+        return run(flows.count(self._state.client, self._state.behavior, selection))
+
+
+class Session(SessionBase[BackgroundTask, int]):
+    """Commands under one :class:`Behavior`; background jobs start from :meth:`background_task`."""
+
+    __slots__ = ()
+
+    def _runner(self, state: SessionState) -> _Runner:
+        return _Runner(state)
+
+    def background_jobs(self) -> list[JobProgress]:
+        """Every job the nodes list, running or recently finished, newest last.
+
+        Example::
+
+            for job in session.background_jobs(): print(job.task_id, job.status)
+        """
+        return run(flows.list_jobs(self._state.checked().client))
+
+    def register_udf(self, source: str | bytes | Path, name: str | None = None) -> str:
+        """Register a Lua module from a file path or source text; returns the name for ``function()``.
+
+        Example::
+
+            pkg = session.register_udf(Path("scoring.lua"))
+        """
+        body, server_path = udf_module(source, name)
+        run(flows.register_udf(self._state.checked().client, body, server_path))
+        return server_path.removesuffix(".lua")
+
+    def remove_udf(self, name: str) -> None:
+        """Remove a registered Lua module.
+
+        Example::
+
+            session.remove_udf("scoring")
+        """
+        run(flows.remove_udf(self._state.checked().client, f"{name.removesuffix('.lua')}.lua"))
+
+
+class Cluster(ClusterBase[Session]):
+    """An open connection to a cluster (and the embedded node, if this SDK started one)."""
+
+    __slots__ = ()
+
+    def _session(self, state: SessionState) -> Session:
+        return Session(state)
+
+    def close(self) -> None:
+        """Close the connections and stop the embedded node (idempotent)."""
+        if self._state.close():
+            try:
+                run(flows.close(self._state.client))
+            finally:
+                if self._server is not None:
+                    self._server.stop()
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+class ClusterDefinition(ClusterDefinitionBase):
+    """Where the cluster is: ``ClusterDefinition(host, port)`` or ``ClusterDefinition.embedded()``.
+
+    Example::
+
+        with ClusterDefinition("127.0.0.1", 3000).connect() as cluster:
+            session = cluster.create_session()
+    """
+
+    __slots__ = ()
+
+    def connect(self) -> Cluster:
+        """Connect (starting the embedded node first, if this is one); use the cluster as ``with``.
+
+        Example::
+
+            with ClusterDefinition.embedded().connect() as cluster: ...
+        """
+        server, seeds = self.spec.start()
+        try:
+            client = run(flows.connect(an.ClientPolicy(), seeds))
+        except BaseException:
+            if server is not None:
+                server.stop()
+            raise
+        return Cluster(client, server, seeds)
