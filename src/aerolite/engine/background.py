@@ -7,7 +7,9 @@ the job; they are counted.
 
 from __future__ import annotations
 
-from aerolite.engine.commands import Command, RecordFilter, WritePolicy
+from dataclasses import replace
+
+from aerolite.engine.commands import Command, ExistsAction, RecordFilter, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job, JobType, Outcome
 from aerolite.engine.ops import WRITE_KINDS, Op
@@ -61,6 +63,9 @@ def start_ops_job(
             f"background jobs only write; {reads[0].kind.name} on bin {reads[0].bin_name!r} is a read",
         )
     throttle, shown = effective_rps(engine, namespace, rps)
+    # A job never creates records: a node forces UPDATE_ONLY, keeping only a client's REPLACE_ONLY.
+    exists = ExistsAction.REPLACE_ONLY if policy.exists == ExistsAction.REPLACE_ONLY else ExistsAction.UPDATE_ONLY
+    policy = replace(policy, exists=exists)
 
     def apply(digest: bytes) -> Outcome:
         reply = engine.execute(Command(namespace, digest, ops=ops, write=True, policy=policy, filter=record_filter))

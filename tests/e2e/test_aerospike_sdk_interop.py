@@ -1,0 +1,63 @@
+"""The official aerospike-sdk (1.0.0, PyPI) pointed at aerolite: its background jobs, string ``where``
+filters included (server-compiled AEL, which it allows only on builds 8.2 and later), have the same
+effects as against a real node. Checked by reading every record back with aerospike-native."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aerospike_native as an
+import pytest
+
+from tests.conftest import ServerProcess
+
+aerospike_sdk = pytest.importorskip("aerospike_sdk")
+
+SET = "official_sdk"
+
+
+@pytest.fixture
+async def session(server: ServerProcess) -> AsyncIterator[Any]:
+    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
+    try:
+        yield cluster.create_session(aerospike_sdk.Behavior.DEFAULT)
+    finally:
+        await cluster.close()
+
+
+async def users(client: Any, n: int) -> list[an.Key]:
+    await client.truncate("test", SET)
+    keys = [an.Key("test", SET, i) for i in range(n)]
+    for i, k in enumerate(keys):
+        await client.put(k, {"i": i, "active": i % 2 == 0, "score": 0})
+    return keys
+
+
+async def test_update_where_string_filter(client: Any, session: Any) -> None:
+    keys = await users(client, 20)
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    task = await session.background_task().update(ds).where("$.active == true").bin("score").add(1).execute()
+    await task.wait_till_complete()
+    for i, k in enumerate(keys):
+        rec = await client.get(k)
+        assert rec.bins["score"] == (1 if i % 2 == 0 else 0)
+        assert rec.generation == (2 if i % 2 == 0 else 1)
+
+
+async def test_delete_where_with_params(client: Any, session: Any) -> None:
+    keys = await users(client, 20)
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    task = await session.background_task().delete(ds).where("$.i > %s", 15).execute()
+    await task.wait_till_complete()
+    assert [await client.exists(k) for k in keys] == [i <= 15 for i in range(20)]
+
+
+async def test_touch_sets_ttl(client: Any, session: Any) -> None:
+    keys = await users(client, 5)
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    task = await session.background_task().touch(ds).expire_record_after_seconds(500).execute()
+    await task.wait_till_complete()
+    for k in keys:
+        rec = await client.get(k)
+        assert 490 <= rec.ttl <= 500 and rec.generation == 2
