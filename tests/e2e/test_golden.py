@@ -22,6 +22,13 @@ REPLAY = GOLDEN / "replay.py"
 
 PASSING_SCENARIOS: tuple[str, ...] = (
     "batch_get",
+    "batch_mixed",
+    "info_commands",
+    "legacy_udf_info",
+    "udf_background",
+    "udf_background_error",
+    "udf_register",
+    "udf_single",
     "filter_expression",
     "legacy_background_job",
     "legacy_query_batch",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aerolite.engine.commands import Command, ExistsAction, RecordFilter, WritePolicy
+from aerolite.engine.commands import Command, ExistsAction, RecordFilter, UdfCall, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job, JobType, Outcome
 from aerolite.engine.ops import WRITE_KINDS, Op
@@ -37,6 +37,48 @@ def effective_rps(engine: Engine, namespace: str, requested: int) -> tuple[int, 
     return throttle, throttle
 
 
+def _start(engine: Engine, job_type: JobType, task_id: int, namespace: str, set_name: str, template: Command,
+           rps: int, client: str, candidates: list[bytes] | None) -> Job:
+    """Register a job running ``template`` (a keyed command without its digest) on every candidate."""
+    ns = engine.namespace(namespace)
+    throttle, shown = effective_rps(engine, namespace, rps)
+
+    def apply(digest: bytes) -> Outcome:
+        template.digest = digest
+        reply = engine.execute(template)
+        return _OUTCOMES.get(ResultCode(reply.code), Outcome.FAILED)
+
+    if candidates is None:
+        candidates = set_members(ns, set_name)
+    udf = template.udf
+    job = Job(task_id, ns.name, set_name, job_type, candidates, apply, rps=throttle, shown_rps=shown, client=client,
+              udf_module=udf.module if udf else "", udf_function=udf.function if udf else "")
+    engine.jobs.register(job)
+    return job
+
+
+def start_udf_job(
+    engine: Engine,
+    task_id: int,
+    namespace: str,
+    set_name: str,
+    call: UdfCall,
+    policy: WritePolicy,
+    record_filter: RecordFilter | None,
+    rps: int = 0,
+    client: str = "",
+    candidates: list[bytes] | None = None,
+) -> Job:
+    """Register a job running a record UDF on every record of a set that passes the filter.
+
+    A failing call counts the record as failed; the job goes on.
+    """
+    if not call.module or not call.function:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a UDF job needs a module and a function name")
+    template = Command(namespace, b"", set_name, write=True, policy=policy, filter=record_filter, udf=call)
+    return _start(engine, JobType.UDF, task_id, namespace, set_name, template, rps, client, candidates)
+
+
 def start_ops_job(
     engine: Engine,
     task_id: int,
@@ -62,18 +104,8 @@ def start_ops_job(
             ResultCode.PARAMETER_ERROR,
             f"background jobs only write; {reads[0].kind.name} on bin {reads[0].bin_name!r} is a read",
         )
-    throttle, shown = effective_rps(engine, namespace, rps)
     # A job never creates records: a node forces UPDATE_ONLY, keeping only a client's REPLACE_ONLY.
     exists = ExistsAction.REPLACE_ONLY if policy.exists == ExistsAction.REPLACE_ONLY else ExistsAction.UPDATE_ONLY
-    policy = replace(policy, exists=exists)
-
-    def apply(digest: bytes) -> Outcome:
-        reply = engine.execute(Command(namespace, digest, ops=ops, write=True, policy=policy, filter=record_filter))
-        return _OUTCOMES.get(ResultCode(reply.code), Outcome.FAILED)
-
-    if candidates is None:
-        candidates = set_members(ns, set_name)
-    job = Job(task_id, ns.name, set_name, JobType.OPS, candidates, apply,
-              rps=throttle, shown_rps=shown, client=client)
-    engine.jobs.register(job)
-    return job
+    template = Command(namespace, b"", set_name, ops=ops, write=True, policy=replace(policy, exists=exists),
+                       filter=record_filter)
+    return _start(engine, JobType.OPS, task_id, ns.name, set_name, template, rps, client, candidates)

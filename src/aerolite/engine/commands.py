@@ -50,6 +50,15 @@ DEFAULT_WRITE_POLICY = WritePolicy()
 RecordFilter = Callable[[Record], bool]
 
 
+@dataclass(frozen=True, slots=True)
+class UdfCall:
+    """A record UDF to run: ``module.function(rec, *args)`` (module without ``.lua``)."""
+
+    module: str
+    function: str
+    args: tuple[Any, ...] = ()
+
+
 @dataclass(slots=True)
 class Command:
     """One keyed request."""
@@ -65,6 +74,7 @@ class Command:
     delete: bool = False
     policy: WritePolicy = DEFAULT_WRITE_POLICY
     filter: RecordFilter | None = None
+    udf: UdfCall | None = None
 
 
 class ReplyOp(NamedTuple):

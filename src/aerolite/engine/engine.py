@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 from aerolite.engine.clock import now_ns_ms_resolution, void_time_for
-from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, Reply, ReplyOp
+from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, Reply, ReplyOp, UdfCall
 from aerolite.engine.indexing import load_definitions
 from aerolite.engine.jobs import JobManager
 from aerolite.engine.namespace import Namespace, NamespaceConfig
@@ -28,6 +29,7 @@ from aerolite.engine.ops import (
     read_op,
 )
 from aerolite.engine.record import Record
+from aerolite.engine.udf import UdfAction, UdfExecutionError, UdfRegistry, UdfRunner
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 log = logging.getLogger("aerolite.engine")
@@ -39,9 +41,11 @@ _NO_NAMESPACE = Reply(ResultCode.INVALID_NAMESPACE)
 class Engine:
     """Holds the namespaces and runs commands against them."""
 
-    def __init__(self, namespaces: Iterable[NamespaceConfig]) -> None:
+    def __init__(self, namespaces: Iterable[NamespaceConfig], udf_directory: Path | None = None) -> None:
         self.namespaces: dict[str, Namespace] = {}
         self.jobs = JobManager()
+        self.udfs = UdfRegistry(udf_directory)
+        self.udf_runner = UdfRunner(self.udfs)
         for config in namespaces:
             if config.name in self.namespaces:
                 raise ValueError(f"namespace {config.name!r} is configured twice")
@@ -60,6 +64,8 @@ class Engine:
         if ns is None:
             return _NO_NAMESPACE
         try:
+            if cmd.udf is not None:
+                return self._udf(ns, cmd, cmd.udf)
             if cmd.write or cmd.delete:
                 return self._write(ns, cmd)
             return self._read(ns, cmd)
@@ -118,6 +124,38 @@ class Engine:
         work.last_update_ns = now_ns_ms_resolution()
         ns.store(work)
         return Reply(ResultCode.OK, work.generation, work.void_time, answers)
+
+    def _udf(self, ns: Namespace, cmd: Command, call: UdfCall) -> Reply:
+        """Run a record UDF and store what it committed (a node's rules: see the protocol notes)."""
+        record = ns.get_live(cmd.digest)
+        if record is not None and cmd.filter is not None and not cmd.filter(record):
+            return Reply(ResultCode.FILTERED_OUT, record.generation, record.void_time)
+        try:
+            outcome = self.udf_runner.call(call.module, call.function, list(call.args), record,
+                                           set_name=cmd.set_name if record is None else record.set_name,
+                                           digest=cmd.digest, key=cmd.key if record is None else record.key)
+        except UdfExecutionError as exc:
+            failure = [ReplyOp(OpKind.READ, "FAILURE", exc.message)]
+            return Reply(ResultCode.UDF_BAD_RESPONSE, record.generation if record else 0,
+                         record.void_time if record else 0, failure)
+        answer = [ReplyOp(OpKind.READ, "SUCCESS", outcome.return_value)]
+        if outcome.action == UdfAction.REMOVE:
+            ns.remove(cmd.digest)
+            return Reply(ResultCode.OK, 0, 0, answer)
+        if outcome.action == UdfAction.NONE or not outcome.bins:
+            return Reply(ResultCode.OK, record.generation if record else 0, record.void_time if record else 0, answer)
+        ttl = cmd.policy.ttl if outcome.ttl is None else outcome.ttl & 0xFFFFFFFF
+        stored = Record(
+            cmd.digest,
+            cmd.set_name if record is None else record.set_name,
+            cmd.key if record is None else record.key,
+            outcome.bins,
+            1 if record is None else (record.generation + 1) & 0xFFFF or 1,
+            void_time_for(ttl, ns.config.default_ttl, None if record is None else record.void_time),
+            now_ns_ms_resolution(),
+        )
+        ns.store(stored)
+        return Reply(ResultCode.OK, stored.generation, stored.void_time, answer)
 
     def _delete(self, ns: Namespace, cmd: Command, record: Record | None) -> Reply:
         if record is None:

@@ -16,7 +16,14 @@ from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.queries import QueryHandler
-from aerolite.server.requests import UnknownOpTypeError, decode_ops, namespace_of, text_field, write_policy
+from aerolite.server.requests import (
+    UnknownOpTypeError,
+    decode_ops,
+    namespace_of,
+    text_field,
+    udf_call,
+    write_policy,
+)
 from aerolite.wire.batch import parse_batch
 from aerolite.wire.message import (
     FieldType,
@@ -84,6 +91,7 @@ class Dispatcher:
         write = bool(msg.info2 & Info2.WRITE)
         if not write and not msg.info1 & Info1.READ:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "request neither reads nor writes")
+        udf = udf_call(msg)
         try:
             ops = decode_ops(msg)
         except UnknownOpTypeError:
@@ -104,6 +112,7 @@ class Dispatcher:
             delete=bool(msg.info2 & Info2.DELETE),
             policy=write_policy(msg) if write else _READ_POLICIES[bool(msg.info2 & Info2.RESPOND_ALL_OPS)],
             filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else default_filter,
+            udf=udf,
         )
         return self.engine.execute(cmd), cmd.header_only
 

@@ -17,6 +17,7 @@ from aerolite.engine.indexing import create_index, drop_index
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import CITRUSLEAF_EPOCH
 from aerolite.engine.sindex import IndexDefinition
+from aerolite.engine.udf import UdfCompileError, UdfRegistrationError
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server import stat_keys
 from aerolite.server.config import ServerConfig
@@ -349,14 +350,45 @@ def _sindex_stat(ctx: InfoContext, params: dict[str, str], cmd: str) -> str:
             f"load_pct={index.load_pct};load_time=0;stat_gc_recs=0")
 
 
+@command("udf-put")
+def _udf_put(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    filename, content = params.get("filename", ""), params.get("content", "")
+    if params.get("udf-type", "LUA").upper() != "LUA":
+        return "error=invalid_udf_type"
+    declared = params.get("content-len")
+    if declared is not None and declared != str(len(content)):
+        return "error=invalid_content_len"
+    try:
+        source = base64.b64decode(content, validate=True)
+    except ValueError:
+        return "error=invalid_content"
+    try:
+        ctx.engine.udfs.put(filename, source)
+    except UdfCompileError as exc:
+        message = base64.b64encode(exc.lua_message.encode()).decode()
+        return f"error=compile_error;file={exc.file};line={exc.line};message={message}"
+    except UdfRegistrationError as exc:
+        return f"error={exc.token}"
+    return "ok"
+
+
 @command("udf-list")
-def _udf_list(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return ""
+def _udf_list(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return "".join(f"filename={name},hash={digest},type=LUA;" for name, digest in ctx.engine.udfs.list())
 
 
 @command("udf-get")
-def _udf_get(_ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return "error=not_found"
+def _udf_get(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    content = ctx.engine.udfs.get(params.get("filename", ""))
+    if content is None:
+        return "error=not_found"
+    return f"type=LUA;content={base64.b64encode(content).decode()};"
+
+
+@command("udf-remove")
+def _udf_remove(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    ctx.engine.udfs.remove(params.get("filename", ""))
+    return "ok"
 
 
 def _task_id(params: dict[str, str]) -> int | None:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aerolite.ael import filter_from_text
-from aerolite.engine.background import effective_rps, start_ops_job
+from aerolite.engine.background import effective_rps, start_ops_job, start_udf_job
 from aerolite.engine.commands import RecordFilter
 from aerolite.engine.engine import Engine
 from aerolite.engine.indexing import find_index
@@ -22,7 +22,7 @@ from aerolite.engine.record import Record
 from aerolite.engine.scan import partition_ordered
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.job_runner import wait_for_budget
-from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, write_policy
+from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, udf_call, write_policy
 from aerolite.wire.message import (
     FieldType,
     Info1,
@@ -87,15 +87,17 @@ class QueryHandler:
 
     def _background(self, msg: Message, namespace: str, client: str) -> bytes:
         task_id = int_field(msg, FieldType.TASK_ID)
-        if FieldType.UDF_OP in msg.fields:
-            raise AerospikeResultError(ResultCode.UNSUPPORTED_FEATURE, "background UDF jobs are not available")
         set_name = text_field(msg, FieldType.SET) or ""
         indexed = self._index_lookup(msg, namespace, set_name)
-        job = start_ops_job(
-            self.engine, task_id, namespace, set_name, decode_ops(msg), write_policy(msg), self._filter(msg),
-            int_field(msg, FieldType.RECORDS_PER_SECOND), client,
-            candidates=None if indexed is None else list(indexed),
-        )
+        candidates = None if indexed is None else list(indexed)
+        rps = int_field(msg, FieldType.RECORDS_PER_SECOND)
+        call = udf_call(msg)
+        if call is not None:
+            job = start_udf_job(self.engine, task_id, namespace, set_name, call, write_policy(msg), self._filter(msg),
+                                rps, client, candidates)
+        else:
+            job = start_ops_job(self.engine, task_id, namespace, set_name, decode_ops(msg), write_policy(msg),
+                                self._filter(msg), rps, client, candidates)
         self.start_job(job)
         return LAST
 

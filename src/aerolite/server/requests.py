@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from aerolite.engine.commands import ExistsAction, GenerationCheck, WritePolicy
+from aerolite.engine.commands import ExistsAction, GenerationCheck, UdfCall, WritePolicy
 from aerolite.engine.ops import Op, OpKind
 from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.values.msgpack_codec import MsgpackError, unpack
 from aerolite.wire.message import FieldType, Info2, Info3, Message
 from aerolite.wire.particles import decode_particle
 
@@ -75,3 +76,19 @@ def write_policy(msg: Message) -> WritePolicy:
         durable_delete=bool(info2 & Info2.DURABLE_DELETE),
         respond_all_ops=bool(info2 & Info2.RESPOND_ALL_OPS),
     )
+
+
+def udf_call(msg: Message) -> UdfCall | None:
+    """The record UDF a request names (fields 30/31/32), or None."""
+    module = text_field(msg, FieldType.UDF_FILENAME)
+    if module is None:
+        return None
+    function = text_field(msg, FieldType.UDF_FUNCTION) or ""
+    raw_args = msg.fields.get(FieldType.UDF_ARGLIST)
+    try:
+        args = unpack(raw_args) if raw_args is not None else []
+    except MsgpackError as exc:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"bad UDF argument list: {exc}") from exc
+    if not isinstance(args, list):
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "UDF arguments must be a list")
+    return UdfCall(module, function, tuple(args))
