@@ -57,6 +57,8 @@ PASSING_SCENARIOS: tuple[str, ...] = (
     "record_exists_actions",
     "touch",
     "type_errors",
+    "cdt_list_map",
+    "exp_operations",
 )
 """Scenarios aerolite must match; the rest of ``golden/`` waits for later features."""
 

@@ -13,7 +13,7 @@ from aerolite.engine.commands import Command, ExistsAction, RecordFilter, UdfCal
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job, JobType, Outcome
 from aerolite.engine.ops import WRITE_KINDS, Op
-from aerolite.engine.scan import set_members
+from aerolite.engine.scan import scan, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 _OUTCOMES = {
@@ -48,10 +48,10 @@ def _start(engine: Engine, job_type: JobType, task_id: int, namespace: str, set_
         reply = engine.execute(template)
         return _OUTCOMES.get(ResultCode(reply.code), Outcome.FAILED)
 
-    if candidates is None:
-        candidates = set_members(ns, set_name)
+    source = scan(ns, set_name) if candidates is None else iter(candidates)
+    total = set_size(ns, set_name) if candidates is None else len(candidates)
     udf = template.udf
-    job = Job(task_id, ns.name, set_name, job_type, candidates, apply, rps=throttle, shown_rps=shown, client=client,
+    job = Job(task_id, ns.name, set_name, job_type, source, total, apply, rps=throttle, shown_rps=shown, client=client,
               udf_module=udf.module if udf else "", udf_function=udf.function if udf else "")
     engine.jobs.register(job)
     return job

@@ -13,7 +13,7 @@ from typing import Any
 
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import Record
-from aerolite.engine.scan import set_members
+from aerolite.engine.scan import scan, set_size
 from aerolite.engine.sindex import IndexDefinition, SecondaryIndex, ValueExtractor, decode_b64
 from aerolite.expr import UNKNOWN, Ctx, ExprError, compile_value, decode
 from aerolite.expr.cdt import descend
@@ -64,7 +64,8 @@ def create_index(ns: Namespace, definition: IndexDefinition) -> SecondaryIndex |
         if existing.definition == definition:
             return None
         raise AerospikeResultError(ResultCode.INDEX_FOUND, "'indexname' already exists with different definition")
-    index = SecondaryIndex(definition, _extractor(definition), set_members(ns, definition.set_name))
+    index = SecondaryIndex(definition, _extractor(definition), scan(ns, definition.set_name),
+                           set_size(ns, definition.set_name))
     ns.indexes[definition.name] = index
     save_definitions(ns)
     return index
@@ -107,4 +108,5 @@ def load_definitions(ns: Namespace) -> None:
     for raw in json.loads(path.read_text()):
         index = create_index(ns, IndexDefinition(**raw))
         if index is not None:
-            index.build_step(ns.records.get, len(ns.records))
+            while not index.build_step(ns.records.get, 4096):
+                pass

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import islice
 
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
@@ -52,7 +53,8 @@ class Job:
     namespace: str
     set_name: str
     job_type: JobType
-    candidates: list[bytes]
+    candidates: Iterator[bytes]
+    total: int
     action: RecordAction
     rps: int = 0
     shown_rps: int = 0
@@ -71,18 +73,15 @@ class Job:
     def done(self) -> bool:
         return self.finished is not None
 
-    @property
-    def total(self) -> int:
-        return len(self.candidates)
-
     def run_slice(self, budget: int) -> bool:
         """Process up to ``budget`` records; returns True once the job has finished."""
         if self.done:
             return True
-        end = min(self.position + budget, len(self.candidates))
         counters = self.counters
         action = self.action
-        for digest in self.candidates[self.position : end]:
+        processed = 0
+        for digest in islice(self.candidates, budget):
+            processed += 1
             counters.read += 1
             self.position += 1
             outcome = action(digest)
@@ -94,7 +93,7 @@ class Job:
                 counters.failed += 1
             if self.finished is not None:
                 return True
-        if self.position >= len(self.candidates):
+        if processed < budget:
             self._finish("ok")
         return self.done
 
@@ -109,14 +108,14 @@ class Job:
         if self.finished is None:
             self.finished = time.monotonic()
             self.result = result
-            self.candidates = self.candidates[: self.position]
+            self.candidates = iter(())
 
     def progress_pct(self) -> float:
         if self.done:
             return 100.0
-        if not self.candidates:
+        if not self.total:
             return 0.0
-        return 100.0 * self.position / len(self.candidates)
+        return min(99.99, 100.0 * self.position / self.total)
 
     def records_per_second(self) -> float:
         elapsed = (self.finished or time.monotonic()) - self.started

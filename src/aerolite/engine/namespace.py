@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from aerolite.digest import N_PARTITIONS, partition_id
 from aerolite.engine.clock import now_since_2010
 from aerolite.engine.record import Record
 from aerolite.engine.sindex import SecondaryIndex
@@ -41,6 +42,9 @@ class Namespace:
     def __init__(self, config: NamespaceConfig) -> None:
         self.config = config
         self.records: dict[bytes, Record] = {}
+        self.partitions: list[set[bytes]] = [set() for _ in range(N_PARTITIONS)]
+        """The digests of each partition, so scans can walk one partition at a time."""
+        self.set_sizes: dict[str, int] = {}
         self.indexes: dict[str, SecondaryIndex] = {}
         self.log: RecordLog | None = None
         self.index_file: Path | None = None
@@ -59,14 +63,16 @@ class Namespace:
         records = self.records
         for entry in self.log.replay():
             if isinstance(entry, Record):
+                if entry.digest not in records:
+                    self._track(entry.digest, entry.set_name)
                 records[entry.digest] = entry
             elif isinstance(entry, Truncation):
                 self._drop_before(entry.set_name, entry.before_ns)
             else:
-                records.pop(entry, None)
+                self._forget(entry)
         now = now_since_2010()
         for digest in [d for d, r in records.items() if r.void_time and r.void_time <= now]:
-            del records[digest]
+            self._forget(digest)
         log.info("namespace %s: loaded %d records from %s", self.name, len(records), self.log.path)
         self.compact_if_worthwhile(force=True)
 
@@ -85,7 +91,13 @@ class Namespace:
             return None
         return record
 
+    def _track(self, digest: bytes, set_name: str) -> None:
+        self.partitions[partition_id(digest)].add(digest)
+        self.set_sizes[set_name] = self.set_sizes.get(set_name, 0) + 1
+
     def store(self, record: Record) -> None:
+        if record.digest not in self.records:
+            self._track(record.digest, record.set_name)
         self.records[record.digest] = record
         for index in self.indexes.values():
             index.add(record)
@@ -98,8 +110,11 @@ class Namespace:
 
     def _forget(self, digest: bytes) -> bool:
         """Drop a record from memory and indexes (not from the log); False if it was not there."""
-        if self.records.pop(digest, None) is None:
+        record = self.records.pop(digest, None)
+        if record is None:
             return False
+        self.partitions[partition_id(digest)].discard(digest)
+        self.set_sizes[record.set_name] -= 1
         for index in self.indexes.values():
             index.remove(digest)
         return True
@@ -130,10 +145,7 @@ class Namespace:
         return len(doomed)
 
     def set_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for record in self.records.values():
-            counts[record.set_name] = counts.get(record.set_name, 0) + 1
-        return counts
+        return {name: n for name, n in self.set_sizes.items() if n}
 
     def close(self) -> None:
         if self.log is not None:

@@ -11,6 +11,8 @@ from enum import IntEnum
 from operator import add
 from typing import Any, Final, NamedTuple
 
+from aerolite.engine.cdt.apply import cdt_modify, cdt_read
+from aerolite.engine.cdt.exp_ops import SKIP, exp_read, exp_write_value
 from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.ordering import normalize_map_order
@@ -47,7 +49,8 @@ WRITE_KINDS = frozenset(
 READ_KINDS = frozenset({OpKind.CDT_READ, OpKind.EXP_READ, OpKind.BITS_READ, OpKind.HLL_READ})
 """Reads other than plain bin reads; they always answer."""
 SUPPORTED_KINDS = frozenset(
-    {OpKind.READ, OpKind.WRITE, OpKind.INCR, OpKind.APPEND, OpKind.PREPEND, OpKind.TOUCH, OpKind.DELETE_ALL}
+    {OpKind.READ, OpKind.WRITE, OpKind.INCR, OpKind.APPEND, OpKind.PREPEND, OpKind.TOUCH, OpKind.DELETE_ALL,
+     OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.EXP_READ, OpKind.EXP_MODIFY}
 )
 
 
@@ -92,6 +95,10 @@ def _type_error(op: Op, current: Any) -> AerospikeResultError:
 
 def read_op(record: Record, op: Op) -> Any:
     """The value a CDT, expression, bit or HLL read answers."""
+    if op.kind == OpKind.CDT_READ:
+        return cdt_read(record, op.bin_name, op.value)
+    if op.kind == OpKind.EXP_READ:
+        return exp_read(record, op.value)
     raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {op.kind.name} is not supported")
 
 
@@ -112,6 +119,13 @@ def apply_write(record: Record, op: Op) -> Any:
         _concatenate(bins, op)
     elif kind == OpKind.DELETE_ALL:
         bins.clear()
+    elif kind == OpKind.CDT_MODIFY:
+        answer = cdt_modify(record, op.bin_name, op.value)
+        return NO_RESULT if answer is None else answer
+    elif kind == OpKind.EXP_MODIFY:
+        value = exp_write_value(record, op.bin_name, op.value)
+        if value is not SKIP:
+            apply_write(record, Op(OpKind.WRITE, op.bin_name, value))
     elif kind != OpKind.TOUCH:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {kind.name} is not supported")
     return NO_RESULT

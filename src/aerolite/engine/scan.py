@@ -1,54 +1,69 @@
 """Which records a query or a background job visits, and in what order.
 
-Foreground queries walk partitions in id order and, inside a partition, records in byte order of
-their digests: that order is what makes the clients' resume points (the last digest seen per
-partition) meaningful. Background jobs take a snapshot of matching digests up front and look each
-record up again when they reach it, so records deleted meanwhile are skipped, never resurrected.
+Records are visited partition by partition, in partition-id order, and inside a partition in byte
+order of their digests: that order is what makes the clients' resume points (the last digest seen
+per partition) meaningful. Each partition is read from the namespace only when the scan reaches it,
+so starting a scan costs nothing and no step blocks for longer than one partition (a few hundred
+records per million); records written or deleted meanwhile are seen as a node would see them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 
-from aerolite.digest import partition_id
+from aerolite.digest import N_PARTITIONS, partition_id
 from aerolite.engine.namespace import Namespace
 
 
-def set_members(ns: Namespace, set_name: str | None) -> list[bytes]:
-    """Digests of every record of a set (all records when ``set_name`` is None or empty)."""
-    if not set_name:
-        return list(ns.records)
-    return [d for d, r in ns.records.items() if r.set_name == set_name]
+def set_size(ns: Namespace, set_name: str | None) -> int:
+    """How many records a scan of ``set_name`` (all when None or empty) will visit, about."""
+    return len(ns.records) if not set_name else ns.set_sizes.get(set_name, 0)
 
 
-def partition_ordered(
+def wanted_partitions(partitions: Collection[int] | None, resume: dict[int, bytes]) -> list[int]:
+    """Partition ids to visit, in order; partitions named only by a resume point are included."""
+    if partitions is None and not resume:
+        return list(range(N_PARTITIONS))
+    return sorted(set(partitions or ()) | set(resume))
+
+
+def scan(
     ns: Namespace,
     set_name: str | None,
-    partitions: Collection[int] | None,
-    resume: dict[int, bytes],
-    source: Iterable[bytes] | None = None,
-) -> list[bytes]:
-    """Digests in (partition, digest) order; a partition with a resume digest starts after it.
+    partitions: Collection[int] | None = None,
+    resume: dict[int, bytes] | None = None,
+) -> Iterator[bytes]:
+    """Digests of a set's records in (partition, digest) order, after any resume digest."""
+    resume = resume or {}
+    records = ns.records
+    for pid in wanted_partitions(partitions, resume):
+        after = resume.get(pid, b"")
+        for digest in sorted(ns.partitions[pid]):
+            if digest <= after:
+                continue
+            record = records.get(digest)
+            if record is not None and (not set_name or record.set_name == set_name):
+                yield digest
 
-    ``partitions`` None means every partition; partitions named only in ``resume`` are included.
-    ``source`` narrows the candidates (a secondary-index lookup); by default the whole set.
-    """
-    wanted: set[int] | None = None
-    if partitions is not None or resume:
-        wanted = set(partitions or ()) | set(resume)
+
+def ordered_subset(
+    ns: Namespace,
+    set_name: str | None,
+    source: Iterable[bytes],
+    partitions: Collection[int] | None = None,
+    resume: dict[int, bytes] | None = None,
+) -> list[bytes]:
+    """Like ``scan`` but over the digests of ``source`` only (a secondary-index lookup)."""
+    resume = resume or {}
+    wanted = None if partitions is None and not resume else set(wanted_partitions(partitions, resume))
+    records = ns.records
     keyed: list[tuple[int, bytes]] = []
-    if source is None:
-        digests: Iterable[bytes] = set_members(ns, set_name)
-    else:
-        records = ns.records
-        digests = [d for d in source if d in records and (not set_name or records[d].set_name == set_name)]
-    for digest in digests:
+    for digest in source:
+        record = records.get(digest)
+        if record is None or (set_name and record.set_name != set_name):
+            continue
         pid = partition_id(digest)
-        if wanted is not None and pid not in wanted:
-            continue
-        after = resume.get(pid)
-        if after is not None and digest <= after:
-            continue
-        keyed.append((pid, digest))
+        if (wanted is None or pid in wanted) and digest > resume.get(pid, b""):
+            keyed.append((pid, digest))
     keyed.sort()
     return [d for _, d in keyed]

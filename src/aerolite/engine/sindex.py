@@ -10,8 +10,9 @@ while writes keep it current, and reports its load percentage like a node.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from sortedcontainers import SortedDict
@@ -73,31 +74,36 @@ def _accepts(value_type: str, value: Any) -> bool:
 class SecondaryIndex:
     """One index and its entries."""
 
-    def __init__(self, definition: IndexDefinition, extract: ValueExtractor, pending: list[bytes]) -> None:
+    def __init__(self, definition: IndexDefinition, extract: ValueExtractor, pending: Iterator[bytes],
+                 total: int) -> None:
         self.definition = definition
         self._extract = extract
         self._sorted: SortedDict = SortedDict()
         self._geo: dict[bytes, list[str]] = {}
         self._by_digest: dict[bytes, list[Any]] = {}
-        self._pending = pending
+        self._pending: Iterator[bytes] | None = pending
+        self._total = total
         self._built = 0
 
     @property
     def load_pct(self) -> int:
-        total = len(self._pending)
-        return 100 if self._built >= total else int(100 * self._built / total)
+        if self._pending is None:
+            return 100
+        return min(99, int(100 * self._built / self._total)) if self._total else 0
 
     def build_step(self, lookup: Callable[[bytes], Record | None], budget: int) -> bool:
         """Index up to ``budget`` pre-existing records; True once every one has been indexed."""
-        end = min(self._built + budget, len(self._pending))
-        for digest in self._pending[self._built : end]:
+        if self._pending is None:
+            return True
+        processed = 0
+        for digest in islice(self._pending, budget):
+            processed += 1
             record = lookup(digest)
             if record is not None:
                 self.add(record)
-        self._built = end
-        if end >= len(self._pending):
-            self._pending = []
-            self._built = 0
+        self._built += processed
+        if processed < budget:
+            self._pending = None
             return True
         return False
 

@@ -8,8 +8,9 @@ their task id, answered with one LAST message, and then run by the server's job 
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from aerolite.ael import filter_from_text
@@ -19,9 +20,9 @@ from aerolite.engine.engine import Engine
 from aerolite.engine.indexing import find_index
 from aerolite.engine.jobs import Job, JobType, Outcome
 from aerolite.engine.record import Record
-from aerolite.engine.scan import partition_ordered
+from aerolite.engine.scan import ordered_subset, scan, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
-from aerolite.server.job_runner import wait_for_budget
+from aerolite.server.job_runner import run_turn
 from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, udf_call, write_policy
 from aerolite.wire.message import (
     FieldType,
@@ -122,8 +123,13 @@ class QueryHandler:
             namespace, bool(msg.info1 & Info1.GET_NO_BINS), [op.bin_name for op in decode_ops(msg) if op.bin_name],
             int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {},
         )
-        candidates = partition_ordered(ns, set_name, pids, resume, indexed)
-        job = Job(int_field(msg, FieldType.TASK_ID), namespace, set_name, JobType.QUERY, candidates,
+        if indexed is None:
+            candidates: Iterator[bytes] = scan(ns, set_name, pids, resume)
+            total = set_size(ns, set_name)
+        else:
+            subset = ordered_subset(ns, set_name, indexed, pids, resume)
+            candidates, total = iter(subset), len(subset)
+        job = Job(int_field(msg, FieldType.TASK_ID), namespace, set_name, JobType.QUERY, candidates, total,
                   lambda digest: emitter.emit(ns.get_live(digest), job), rps=throttle, shown_rps=shown,
                   client=client, socket_timeout=int_field(msg, FieldType.SOCKET_TIMEOUT, 30_000),
                   n_pids_requested=len(pids or ()) + len(resume))
@@ -214,9 +220,11 @@ async def _stream(job: Job, emitter: _RecordEmitter) -> AsyncIterator[bytes]:
     started = job.started
     try:
         while not job.done:
-            job.run_slice(await wait_for_budget(job, started))
+            await run_turn(job, started)
             if emitter.size >= FRAME_TARGET or (job.done and emitter.out):
                 yield message_frame(emitter.take())
+            else:
+                await asyncio.sleep(0)
         yield LAST
     finally:
         if not job.done:

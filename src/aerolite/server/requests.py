@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aerolite.engine.commands import ExistsAction, GenerationCheck, UdfCall, WritePolicy
 from aerolite.engine.ops import Op, OpKind
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -11,6 +13,11 @@ from aerolite.wire.particles import decode_particle
 
 OP_KINDS = {int(k): k for k in OpKind}
 _VALUELESS = frozenset({OpKind.READ, OpKind.TOUCH, OpKind.DELETE_ALL})
+_MSGPACK_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.BITS_READ, OpKind.BITS_MODIFY,
+                          OpKind.HLL_READ, OpKind.HLL_MODIFY})
+"""Ops whose value is an Aerospike-msgpack op array, decoded here (strings lose their 0x03 prefix)."""
+_EXPRESSION_OPS = frozenset({OpKind.EXP_READ, OpKind.EXP_MODIFY})
+"""Ops whose value holds an expression: kept as bytes, because names in it are raw msgpack strings."""
 
 
 class UnknownOpTypeError(AerospikeResultError):
@@ -27,9 +34,21 @@ def decode_ops(msg: Message) -> list[Op]:
         kind = OP_KINDS.get(wop.op_type)
         if kind is None:
             raise UnknownOpTypeError(wop.op_type)
-        value = None if kind in _VALUELESS else decode_particle(wop.particle_type, wop.value)
-        ops.append(Op(kind, wop.name, value))
+        ops.append(Op(kind, wop.name, _op_value(kind, wop.particle_type, wop.value)))
     return ops
+
+
+def _op_value(kind: OpKind, particle_type: int, data: bytes | memoryview) -> Any:
+    if kind in _VALUELESS:
+        return None
+    if kind in _EXPRESSION_OPS:
+        return bytes(data)
+    if kind in _MSGPACK_OPS:
+        try:
+            return unpack(data)
+        except MsgpackError as exc:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"malformed {kind.name} op: {exc}") from exc
+    return decode_particle(particle_type, data)
 
 
 def text_field(msg: Message, ftype: FieldType) -> str | None:
