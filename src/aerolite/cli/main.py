@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
     demo = sub.add_parser("demo", help="start an embedded engine, load users, run one job of each kind, prove it")
     demo.add_argument("--records", type=int, default=1_000_000, help="users to generate (default 1,000,000)")
-    demo.add_argument("--concurrency", type=int, default=64, help="puts in flight while loading (default 64)")
+    demo.add_argument("--concurrency", type=int, default=4, help="batch writes in flight while loading (default 4)")
     demo.add_argument("--seed", type=int, default=7, help="random seed of the generated data")
     demo.set_defaults(handler=_demo)
     return parser

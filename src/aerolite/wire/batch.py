@@ -20,6 +20,7 @@ BATCH_RESPOND_ALL_KEYS = 0x04
 
 _FIELD_HEADER = struct.Struct(">IB")
 _OP_HEADER = struct.Struct(">IBBBB")
+_COUNTS = struct.Struct(">HH")
 
 
 def parse_batch(data: memoryview) -> tuple[int, list[Message]]:
@@ -52,49 +53,52 @@ def parse_batch(data: memoryview) -> tuple[int, list[Message]]:
     return flags, rows
 
 
-def _take(data: memoryview, pos: int, n: int) -> tuple[memoryview, int]:
-    end = pos + n
-    if end > len(data):
-        raise MessageError("batch row runs past the field end")
-    return data[pos:end], end
-
-
 def _parse_row(data: memoryview, pos: int, index: int, digest: memoryview, row_type: int) -> tuple[Message, int]:
-    chunk, pos = _take(data, pos, 1)
-    info1 = chunk[0]
+    size = len(data)
+    header_len = 1 + (2 if row_type & ROW_INFO23 else 0) + (1 if row_type & ROW_INFO4 else 0) \
+        + (2 if row_type & ROW_GENERATION else 0) + (4 if row_type & ROW_TTL else 0) + 4
+    if pos + header_len > size:
+        raise MessageError("batch row runs past the field end")
+    info1 = data[pos]
+    pos += 1
     info2 = info3 = info4 = generation = ttl = 0
     if row_type & ROW_INFO23:
-        chunk, pos = _take(data, pos, 2)
-        info2, info3 = chunk[0], chunk[1]
+        info2, info3 = data[pos], data[pos + 1]
+        pos += 2
     if row_type & ROW_INFO4:
-        chunk, pos = _take(data, pos, 1)
-        info4 = chunk[0]
+        info4 = data[pos]
+        pos += 1
     if row_type & ROW_GENERATION:
-        chunk, pos = _take(data, pos, 2)
-        generation = int.from_bytes(chunk, "big")
+        generation = int.from_bytes(data[pos : pos + 2], "big")
+        pos += 2
     if row_type & ROW_TTL:
-        chunk, pos = _take(data, pos, 4)
-        ttl = int.from_bytes(chunk, "big")
-    chunk, pos = _take(data, pos, 4)
-    n_fields, n_ops = int.from_bytes(chunk[:2], "big"), int.from_bytes(chunk[2:], "big")
+        ttl = int.from_bytes(data[pos : pos + 4], "big")
+        pos += 4
+    n_fields, n_ops = _COUNTS.unpack_from(data, pos)
+    pos += 4
     fields: dict[int, memoryview] = {}
     for _ in range(n_fields):
-        chunk, pos = _take(data, pos, 5)
-        fsize, ftype = _FIELD_HEADER.unpack(chunk)
-        if fsize < 1:
-            raise MessageError("batch row field of size 0")
-        fields[ftype], pos = _take(data, pos, fsize - 1)
+        if pos + 5 > size:
+            raise MessageError("batch row field runs past the field end")
+        fsize, ftype = _FIELD_HEADER.unpack_from(data, pos)
+        end = pos + 4 + fsize
+        if fsize < 1 or end > size:
+            raise MessageError("batch row field runs past the field end")
+        fields[ftype] = data[pos + 5 : end]
+        pos = end
     fields[FieldType.DIGEST] = digest
     ops: list[WireOp] = []
     for _ in range(n_ops):
-        chunk, pos = _take(data, pos, 8)
-        osize, op_type, ptype, _flags, name_len = _OP_HEADER.unpack(chunk)
-        if osize < 4 + name_len:
-            raise MessageError("batch row op shorter than its name")
-        name, pos = _take(data, pos, name_len)
-        value, pos = _take(data, pos, osize - 4 - name_len)
+        if pos + 8 > size:
+            raise MessageError("batch row op runs past the field end")
+        osize, op_type, ptype, _flags, name_len = _OP_HEADER.unpack_from(data, pos)
+        end = pos + 4 + osize
+        name_end = pos + 8 + name_len
+        if osize < 4 + name_len or end > size:
+            raise MessageError("batch row op runs past the field end")
         try:
-            ops.append(WireOp(op_type, ptype, bytes(name).decode(), value))
+            ops.append(WireOp(op_type, ptype, bytes(data[pos + 8 : name_end]).decode(), data[name_end:end]))
         except UnicodeDecodeError as exc:
             raise MessageError("bin name is not valid UTF-8") from exc
+        pos = end
     return Message(info1, info2, info3, info4, 0, generation, ttl, index, fields, ops), pos

@@ -199,6 +199,8 @@ def encode_bin_op(op_type: int, name: str, value: Any) -> bytes:
     """An op carrying a bin value (``None`` gives the value-less NULL particle)."""
     name_bytes = name.encode()
     value_type = type(value)
+    if value is None:
+        return _OP_HEADER.pack(4 + len(name_bytes), op_type, 0, 0, len(name_bytes)) + name_bytes
     if value_type is int:
         data: bytes = value.to_bytes(8, "big", signed=True)
         return _OP_HEADER.pack(12 + len(name_bytes), op_type, 1, 0, len(name_bytes)) + name_bytes + data
