@@ -194,7 +194,8 @@ def _check_generation(check: GenerationCheck, expected: int, record: Record) -> 
 def _validate_op(op: Op) -> None:
     if op.kind not in SUPPORTED_KINDS:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {op.kind.name} is not supported")
-    if len(op.bin_name.encode()) > MAX_BIN_NAME:
+    name = op.bin_name
+    if len(name) > MAX_BIN_NAME or (not name.isascii() and len(name.encode()) > MAX_BIN_NAME):
         raise AerospikeResultError(ResultCode.BIN_NAME_TOO_LONG, f"bin name {op.bin_name!r} is longer than 15 bytes")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from aerolite.engine.commands import ExistsAction, GenerationCheck, UdfCall, WritePolicy
@@ -70,7 +71,12 @@ def namespace_of(msg: Message) -> str:
 
 def write_policy(msg: Message) -> WritePolicy:
     """The write options encoded in the header flags, generation and record TTL."""
-    info2, info3 = msg.info2, msg.info3
+    return _write_policy(msg.info2, msg.info3, msg.generation, msg.record_ttl)
+
+
+@lru_cache(maxsize=1024)
+def _write_policy(info2: int, info3: int, generation: int, record_ttl: int) -> WritePolicy:
+    """Policies are immutable and few distinct ones are in use at a time, so they are shared."""
     if info2 & Info2.CREATE_ONLY:
         exists = ExistsAction.CREATE_ONLY
     elif info3 & Info3.UPDATE_ONLY:
@@ -90,8 +96,8 @@ def write_policy(msg: Message) -> WritePolicy:
     return WritePolicy(
         exists=exists,
         generation_check=check,
-        generation=msg.generation,
-        ttl=msg.record_ttl,
+        generation=generation,
+        ttl=record_ttl,
         durable_delete=bool(info2 & Info2.DURABLE_DELETE),
         respond_all_ops=bool(info2 & Info2.RESPOND_ALL_OPS),
     )
