@@ -61,3 +61,15 @@ async def test_touch_sets_ttl(client: Any, session: Any) -> None:
     for k in keys:
         rec = await client.get(k)
         assert 490 <= rec.ttl <= 500 and rec.generation == 2
+
+
+async def test_udf_job(client: Any, session: Any) -> None:
+    keys = await users(client, 10)
+    module = b"function mark(rec, v)\n  rec['score'] = v\n  aerospike:update(rec)\n  return v\nend\n"
+    task = await client.register_udf(module, "interop_udf.lua", an.UDFLang.LUA)
+    await task.wait_till_complete()
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    job = await (session.background_task().execute_udf(ds).function("interop_udf", "mark").passing(7)
+                 .where("$.active == false").execute())
+    await job.wait_till_complete()
+    assert [(await client.get(k)).bins["score"] for k in keys] == [0 if i % 2 == 0 else 7 for i in range(10)]

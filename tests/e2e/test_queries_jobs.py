@@ -145,3 +145,48 @@ async def test_batch_read_write_delete(client: Any) -> None:
     assert (await client.get(keys[1])).bins["z"] == "zz"
     await client.batch_delete(keys[2:])
     assert await client.batch_exists(keys) == [True, True, False, False, False]
+
+
+UDF_MODULE = b"""
+function bump_unless(rec, bad)
+    if rec['i'] == bad then error('refusing ' .. bad) end
+    rec['i'] = rec['i'] + 1000
+    aerospike:update(rec)
+    return rec['i']
+end
+
+function escape(rec)
+    local f = io.open('/etc/passwd')
+    return 1
+end
+"""
+
+
+async def register(client: Any) -> None:
+    task = await client.register_udf(UDF_MODULE, "jobs_udf.lua", an.UDFLang.LUA)
+    await task.wait_till_complete()
+
+
+async def test_udf_job_counts_one_failure_and_updates_the_rest(client: Any) -> None:
+    await register(client)
+    keys = await fill(client, "bg_udf", 30)
+    task = await client.query_execute_udf(Statement(NS, "bg_udf"), "jobs_udf", "bump_unless", [7],
+                                          write_policy=WritePolicy())
+    await task.wait_till_complete(sleep_time=0.05)
+    values = [(await client.get(k)).bins["i"] for k in keys]
+    assert values == [i if i == 7 else i + 1000 for i in range(30)]
+    status = (await client.info(f"query-show:id={task.task_id}"))[f"query-show:id={task.task_id}"]
+    assert "recs-succeeded=29" in status and "recs-failed=1" in status and "status=done(ok)" in status
+
+
+async def test_sandbox_escape_fails_records_and_changes_nothing(client: Any) -> None:
+    await register(client)
+    keys = await fill(client, "bg_escape", 5)
+    task = await client.query_execute_udf(Statement(NS, "bg_escape"), "jobs_udf", "escape", [],
+                                          write_policy=WritePolicy())
+    await task.wait_till_complete(sleep_time=0.05)
+    assert [(await client.get(k)).generation for k in keys] == [1] * 5
+    status = (await client.info(f"query-show:id={task.task_id}"))[f"query-show:id={task.task_id}"]
+    assert "recs-failed=5" in status
+    with pytest.raises(an.exceptions.UDFBadResponse):
+        await client.execute_udf(keys[0], "jobs_udf", "escape", [])
