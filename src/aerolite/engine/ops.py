@@ -7,39 +7,19 @@ itself never sees wire structures. ``apply_write`` mutates a working copy of a r
 
 from __future__ import annotations
 
-from enum import IntEnum
 from operator import add
 from typing import Any, Final, NamedTuple
 
 from aerolite.engine.cdt.apply import cdt_modify, cdt_read
 from aerolite.engine.cdt.exp_ops import SKIP, exp_read, exp_write_value
 from aerolite.engine.record import Record
+from aerolite.op_kinds import OpKind as OpKind
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.ordering import normalize_map_order
 
 MAX_BIN_NAME = 15
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
-
-
-class OpKind(IntEnum):
-    """What an operation does (numbered as on the wire)."""
-
-    READ = 1
-    WRITE = 2
-    CDT_READ = 3
-    CDT_MODIFY = 4
-    INCR = 5
-    EXP_READ = 7
-    EXP_MODIFY = 8
-    APPEND = 9
-    PREPEND = 10
-    TOUCH = 11
-    BITS_READ = 12
-    BITS_MODIFY = 13
-    DELETE_ALL = 14
-    HLL_READ = 15
-    HLL_MODIFY = 16
 
 
 WRITE_KINDS = frozenset(

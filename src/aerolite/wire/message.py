@@ -12,6 +12,7 @@ import struct
 from enum import IntEnum
 from typing import Any, NamedTuple
 
+from aerolite.op_kinds import OpKind
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.wire.framing import ProtoType, frame_header
 from aerolite.wire.particles import encode_particle
@@ -55,24 +56,8 @@ class FieldType(IntEnum):
     ERROR_DETAIL = 45
 
 
-class OpType(IntEnum):
-    """Operation type bytes."""
-
-    READ = 1
-    WRITE = 2
-    CDT_READ = 3
-    CDT_MODIFY = 4
-    INCR = 5
-    EXP_READ = 7
-    EXP_MODIFY = 8
-    APPEND = 9
-    PREPEND = 10
-    TOUCH = 11
-    BITS_READ = 12
-    BITS_MODIFY = 13
-    DELETE_ALL = 14
-    HLL_READ = 15
-    HLL_MODIFY = 16
+OpType = OpKind
+"""Op type bytes: the operation numbering shared with the engine."""
 
 
 class Info1:
