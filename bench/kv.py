@@ -1,9 +1,14 @@
-"""Put and get throughput through the official client (aerospike-native).
+"""Put and get throughput through the official client (aerospike-native), then the SDKs head to head.
 
 Runs against a fresh ``aerolite serve`` child process by default, or any node with ``--host``.
-Prints a table and writes ``bench/results/kv.json``.
+First the raw client's put/get; then the same single-key put, get and a 100-key batch get through
+aerolite's SDK (its fast path: one key, one client call) and through aerospike-sdk 1.0.0 against the
+same node, alternating system by round so drift hits both alike, reported with their ratio
+(aerolite / aerospike-sdk; > 1 means aerolite's SDK is faster).
+Prints tables and writes ``bench/results/kv.json``.
 
     python3 bench/kv.py [--host 127.0.0.1:3000] [--concurrency 128] [--seconds 5] [--keys 10000]
+                        [--sdk-concurrency 32] [--sdk-seconds 3] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,31 +56,26 @@ LATENCY_SAMPLE = 16
 """Time one request in this many, so that measuring costs the client little."""
 
 
-async def run_phase(client: Any, kind: str, keys: list[Any], concurrency: int, seconds: float) -> dict[str, float]:
+Op = Callable[[int], Awaitable[Any]]
+"""One request for request number ``i``."""
+
+
+async def run_phase(op: Op, concurrency: int, seconds: float) -> dict[str, float]:
     deadline = time.perf_counter() + seconds
     done = 0
     latencies: list[float] = []
-    payloads = [record_bins(i) for i in range(256)]
     clock = time.perf_counter
 
     async def worker(offset: int) -> None:
         nonlocal done
-        n_keys = len(keys)
         i = offset
         count = 0
-        call = client.put if kind == "put" else client.get
         while True:
             for _ in range(LATENCY_SAMPLE - 1):
-                if kind == "put":
-                    await call(keys[i % n_keys], payloads[i & 255])
-                else:
-                    await call(keys[i % n_keys])
+                await op(i)
                 i += concurrency
             start = clock()
-            if kind == "put":
-                await call(keys[i % n_keys], payloads[i & 255])
-            else:
-                await call(keys[i % n_keys])
+            await op(i)
             now = clock()
             latencies.append(now - start)
             i += concurrency
@@ -96,6 +97,90 @@ async def run_phase(client: Any, kind: str, keys: list[Any], concurrency: int, s
     }
 
 
+def client_ops(client: Any, keys: list[Any]) -> dict[str, Op]:
+    payloads = [record_bins(i) for i in range(256)]
+    n = len(keys)
+    return {
+        "put": lambda i: client.put(keys[i % n], payloads[i & 255]),
+        "get": lambda i: client.get(keys[i % n]),
+    }
+
+
+BATCH = 100
+
+
+def batches(keys: list[Any]) -> list[list[Any]]:
+    return [keys[i : i + BATCH] for i in range(0, len(keys) - BATCH + 1, BATCH)]
+
+
+def aerolite_ops(session: Any, keys: list[Any]) -> dict[str, Op]:
+    """The workload through aerolite's SDK (single-key fast path, and one batch get)."""
+    payloads = [record_bins(i) for i in range(256)]
+    n, groups = len(keys), batches(keys)
+
+    async def put(i: int) -> None:
+        await session.upsert(keys[i % n]).put(payloads[i & 255]).execute()
+
+    async def get(i: int) -> None:
+        await session.get(keys[i % n]).execute()
+
+    async def batch_get(i: int) -> None:
+        await session.get(groups[i % len(groups)]).execute()
+
+    return {"put": put, "get": get, f"batch get {BATCH}": batch_get}
+
+
+def official_ops(session: Any, keys: list[Any]) -> dict[str, Op]:
+    """The same workload through aerospike-sdk 1.0.0, its results consumed like aerolite's."""
+    payloads = [record_bins(i) for i in range(256)]
+    n, groups = len(keys), batches(keys)
+
+    async def put(i: int) -> None:
+        await session.upsert(keys[i % n]).put(payloads[i & 255]).execute()
+
+    async def get(i: int) -> None:
+        await (await session.query(keys[i % n]).execute()).first()
+
+    async def batch_get(i: int) -> None:
+        await (await session.query(groups[i % len(groups)]).execute()).collect()
+
+    return {"put": put, "get": get, f"batch get {BATCH}": batch_get}
+
+
+async def sdk_duel(address: str, n_keys: int, concurrency: int, seconds: float, rounds: int) -> dict[str, Any]:
+    """Each workload through both SDKs, ``rounds`` times, alternating which goes first."""
+    import aerospike_sdk
+
+    import aerolite
+
+    host, _, port = address.rpartition(":")
+    ours_cluster = await aerolite.ClusterDefinition(host, int(port)).connect()
+    theirs_cluster = await aerospike_sdk.ClusterDefinition(host, int(port)).connect()
+    try:
+        ours = aerolite_ops(ours_cluster.create_session(), aerolite.DataSet.of("test", "bench").ids(range(n_keys)))
+        theirs = official_ops(theirs_cluster.create_session(aerospike_sdk.Behavior.DEFAULT),
+                              aerospike_sdk.DataSet.of("test", "bench").ids(list(range(n_keys))))
+        results: dict[str, Any] = {}
+        for workload in ours:
+            totals = {"aerolite": [0.0, 0.0], "aerospike-sdk": [0.0, 0.0]}
+            for r in range(rounds):
+                order = [("aerolite", ours), ("aerospike-sdk", theirs)]
+                for system, ops in order if r % 2 == 0 else order[::-1]:
+                    row = await run_phase(ops[workload], concurrency, seconds / rounds)
+                    totals[system][0] += row["ops"]
+                    totals[system][1] += row["seconds"]
+            rates = {system: ops_done / took for system, (ops_done, took) in totals.items()}
+            results[workload] = {
+                "aerolite_ops_per_sec": round(rates["aerolite"], 1),
+                "aerospike_sdk_ops_per_sec": round(rates["aerospike-sdk"], 1),
+                "ratio": round(rates["aerolite"] / rates["aerospike-sdk"], 3),
+            }
+        return results
+    finally:
+        await ours_cluster.close()
+        await theirs_cluster.close()
+
+
 async def bench(address: str, concurrency: int, seconds: float, n_keys: int) -> dict[str, Any]:
     policy = an.ClientPolicy()
     policy.max_conns_per_node = max(concurrency, 256)
@@ -104,10 +189,8 @@ async def bench(address: str, concurrency: int, seconds: float, n_keys: int) -> 
         keys = [Key("test", "bench", i) for i in range(n_keys)]
         for start in range(0, n_keys, 1000):
             await asyncio.gather(*(client.put(k, record_bins(i)) for i, k in enumerate(keys[start : start + 1000], start)))
-        results = {}
-        for kind in ("put", "get"):
-            results[kind] = await run_phase(client, kind, keys, concurrency, seconds)
-        return results
+        ops = client_ops(client, keys)
+        return {kind: await run_phase(ops[kind], concurrency, seconds) for kind in ("put", "get")}
     finally:
         await client.close()
 
@@ -118,6 +201,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=128)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--keys", type=int, default=10_000)
+    parser.add_argument("--sdk-concurrency", type=int, default=32, help="in-flight requests per SDK phase")
+    parser.add_argument("--sdk-seconds", type=float, default=3.0, help="seconds per SDK and workload, all rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="alternations per SDK workload")
     args = parser.parse_args()
     proc = None
     address = args.host
@@ -125,6 +211,7 @@ def main() -> int:
         proc, address = start_aerolite()
     try:
         results = asyncio.run(bench(address, args.concurrency, args.seconds, args.keys))
+        duel = asyncio.run(sdk_duel(address, args.keys, args.sdk_concurrency, args.sdk_seconds, args.rounds))
     finally:
         if proc is not None:
             proc.terminate()
@@ -133,9 +220,18 @@ def main() -> int:
     print(f"{'op':<6}{'ops/s':>12}{'p50 ms':>10}{'p99 ms':>10}   target={target} concurrency={args.concurrency}")
     for kind, row in results.items():
         print(f"{kind:<6}{row['ops_per_sec']:>12,.0f}{row['p50_ms']:>10.3f}{row['p99_ms']:>10.3f}")
+    print()
+    print(f"{'SDK op':<14}{'aerolite ops/s':>16}{'aerospike-sdk ops/s':>21}{'ratio':>8}"
+          f"   concurrency={args.sdk_concurrency} rounds={args.rounds}")
+    for kind, row in duel.items():
+        print(f"{kind:<14}{row['aerolite_ops_per_sec']:>16,.0f}{row['aerospike_sdk_ops_per_sec']:>21,.0f}"
+              f"{row['ratio']:>8.2f}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "kv.json"
-    out.write_text(json.dumps({"target": target, "concurrency": args.concurrency, "results": results}, indent=2))
+    out.write_text(json.dumps({
+        "target": target, "concurrency": args.concurrency, "results": results,
+        "sdk": {"concurrency": args.sdk_concurrency, "rounds": args.rounds, "batch_size": BATCH, "results": duel},
+    }, indent=2))
     print(f"wrote {out}")
     return 0
 

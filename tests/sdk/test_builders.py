@@ -9,7 +9,8 @@ import aerospike_native as an
 import pytest
 
 from aerolite import AelError, Behavior, DataSet
-from aerolite.sdk.background import BackgroundTaskSession, Job, Selection, expiration_of
+from aerolite.sdk.background import BackgroundTaskSession, Job, Selection
+from aerolite.sdk.verbs import expiration_of
 
 USERS = DataSet.of("test", "users")
 

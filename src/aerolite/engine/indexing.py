@@ -6,16 +6,18 @@ rebuilt from the records on start.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from dataclasses import asdict
 from typing import Any
 
+from aerolite.ael import expand_ael
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import Record
 from aerolite.engine.scan import scan, set_size
 from aerolite.engine.sindex import IndexDefinition, SecondaryIndex, ValueExtractor, decode_b64
-from aerolite.expr import UNKNOWN, Ctx, ExprError, compile_value, decode
+from aerolite.expr import UNKNOWN, BinRead, Ctx, Expr, ExprError, ExpType, compile_value, decode
 from aerolite.expr.cdt import descend
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.msgpack_codec import MsgpackError, unpack
@@ -25,7 +27,7 @@ def _extractor(definition: IndexDefinition) -> ValueExtractor:
     expression = decode_b64(definition.expression)
     if expression is not None:
         try:
-            value_of = compile_value(decode(expression))
+            value_of = compile_value(_typed(expand_ael(decode(expression)), definition.value_type))
         except ExprError as exc:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"bad index expression: {exc}") from exc
 
@@ -42,6 +44,21 @@ def _extractor(definition: IndexDefinition) -> ValueExtractor:
         value = descend(record.bins.get(bin_name), context)
         return None if value is UNKNOWN else value
     return by_context
+
+
+_INDEX_EXP_TYPES = {"numeric": ExpType.INT, "string": ExpType.STRING, "blob": ExpType.BLOB,
+                    "geo2dsphere": ExpType.GEO}
+
+
+def _typed(expression: Expr, value_type: str) -> Expr:
+    """An index expression that is a bare bin reads the bin as the index's type.
+
+    AEL reads an untyped bare bin as a boolean (the right default for a filter); for an index the
+    declared index type is what the user meant.
+    """
+    if isinstance(expression, BinRead):
+        return BinRead(_INDEX_EXP_TYPES[value_type], expression.name)
+    return expression
 
 
 def _context(data: bytes | None) -> tuple[Ctx, ...]:
@@ -77,16 +94,18 @@ def drop_index(ns: Namespace, name: str) -> None:
 
 
 def find_index(ns: Namespace, name: str | None, set_name: str, bin_name: str, value_type: str,
-               collection: str) -> SecondaryIndex:
-    """The index a query filter refers to (by name, or by set/bin/type/collection); 201 if none."""
+               collection: str, expression: bytes | None = None) -> SecondaryIndex:
+    """The index a query filter refers to (by name, by expression, or by set/bin/type/collection);
+    201 if none."""
     if name:
         index = ns.indexes.get(name)
         if index is not None:
             return index
+    wanted_exp = base64.b64encode(expression).decode() if expression is not None else None
     for index in ns.indexes.values():
         d = index.definition
-        if (d.bin_name == bin_name and d.value_type == value_type and d.collection == collection
-                and d.set_name in ("", set_name) and d.expression is None):
+        if (d.value_type == value_type and d.collection == collection and d.set_name in ("", set_name)
+                and d.expression == wanted_exp and (wanted_exp is not None or d.bin_name == bin_name)):
             return index
     raise AerospikeResultError(ResultCode.INDEX_NOT_FOUND, f"no index on bin {bin_name!r}")
 

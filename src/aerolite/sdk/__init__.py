@@ -5,7 +5,7 @@ cluster or the embedded aerolite engine — only through the official ``aerospik
 """
 
 from aerolite.sdk import shared
-from aerolite.sdk.aio import BackgroundTask, Cluster, ClusterDefinition, Session
+from aerolite.sdk.aio import BackgroundTask, Cluster, ClusterDefinition, RecordStream, Session
 from aerolite.sdk.shared import *  # noqa: F403 - the names both faces share
 
-__all__ = [*shared.__all__, "BackgroundTask", "Cluster", "ClusterDefinition", "Session"]
+__all__ = [*shared.__all__, "BackgroundTask", "Cluster", "ClusterDefinition", "RecordStream", "Session"]

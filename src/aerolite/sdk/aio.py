@@ -8,7 +8,7 @@ surface with a blocking driver.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -17,10 +17,15 @@ import aerospike_native as an
 
 from aerolite.sdk import flows
 from aerolite.sdk.background import Job, Selection
+from aerolite.sdk.dataset import DataSet
 from aerolite.sdk.embedded import ClusterDefinitionBase, ClusterSpec
-from aerolite.sdk.errors import converted
+from aerolite.sdk.errors import NATIVE_ERRORS, converted
 from aerolite.sdk.faces import ClusterBase, SessionBase, TaskBase
+from aerolite.sdk.indexes import IndexRequest
 from aerolite.sdk.jobs import JobProgress, TaskStatus
+from aerolite.sdk.kv import KeyPlan
+from aerolite.sdk.query import STREAM_CHUNK, QueryPlan, StreamCore
+from aerolite.sdk.records import RecordResult
 from aerolite.sdk.session_state import SessionState
 from aerolite.sdk.udf import udf_module
 
@@ -102,8 +107,63 @@ class BackgroundTask(TaskBase):
 
 
 
+class RecordStream:
+    """The rows of a query, as they arrive: ``async for row in stream``, or ``await stream.collect()``.
+
+    Leave early with ``break`` inside ``async with stream:`` (or call :meth:`close`): the node stops.
+    """
+
+    __slots__ = ("_core", "_rows")
+
+    def __init__(self, core: StreamCore) -> None:
+        self._core = core
+        self._rows: Iterator[RecordResult] = iter(())
+
+    def __aiter__(self) -> RecordStream:
+        return self
+
+    async def __anext__(self) -> RecordResult:
+        row = next(self._rows, None)
+        if row is None:
+            chunk = await asyncio.to_thread(self._core.take, STREAM_CHUNK)
+            if not chunk:
+                raise StopAsyncIteration
+            self._rows = iter(chunk)
+            row = next(self._rows)
+        return row
+
+    async def collect(self) -> list[RecordResult]:
+        """Every remaining row, in a list (mind the memory of big results: prefer ``async for``).
+
+        Example::
+
+            rows = await (await session.query(users).limit(10).execute()).collect()
+        """
+        rows = list(self._rows)
+        while chunk := await asyncio.to_thread(self._core.take, STREAM_CHUNK):
+            rows.extend(chunk)
+        return rows
+
+    def close(self) -> None:
+        """Stop the query: buffered rows are dropped and the node stops sending (idempotent).
+
+        Example::
+
+            stream.close()
+        """
+        self._rows = iter(())
+        self._core.close()
+
+    async def __aenter__(self) -> RecordStream:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        self.close()
+
+
 class _Runner:
-    """How the async session's builders submit jobs and count selections."""
+    """How the async session's builders run: job submits and counts, key-value plans, queries."""
 
     __slots__ = ("_state",)
 
@@ -117,11 +177,53 @@ class _Runner:
     async def count(self, selection: Selection) -> int:
         return await run(flows.count(self._state.client, self._state.behavior, selection))
 
+    async def one(self, plan: KeyPlan) -> RecordResult:
+        return await self._perform(plan)  # type: ignore[no-any-return]
 
-class Session(SessionBase[Coroutine[Any, Any, BackgroundTask], Coroutine[Any, Any, int]]):
-    """Commands under one :class:`Behavior`; background jobs start from :meth:`background_task`."""
+    async def many(self, plan: KeyPlan) -> list[RecordResult]:
+        return await self._perform(plan)  # type: ignore[no-any-return]
+
+    async def _perform(self, plan: KeyPlan) -> Any:
+        try:
+            answer = await getattr(self._state.client, plan.method)(*plan.args, **plan.kwargs)
+        except NATIVE_ERRORS as exc:
+            return plan.failed(exc)
+        return plan.done(answer)
+
+    async def stream(self, plan: QueryPlan) -> RecordStream:
+        recordset = await run(flows.query(self._state.client, plan))
+        return RecordStream(StreamCore(recordset, plan.limit))
+
+
+class Session(SessionBase[
+    Coroutine[Any, Any, BackgroundTask], Coroutine[Any, Any, int], Coroutine[Any, Any, RecordResult],
+    Coroutine[Any, Any, list[RecordResult]], Coroutine[Any, Any, RecordStream],
+]):
+    """Commands under one :class:`Behavior`: key-value verbs, queries, indexes, background jobs."""
 
     __slots__ = ()
+
+    async def create_index(self, dataset: DataSet, name: str, bin: str | None = None, *,
+                           index_type: Any = an.IndexType.NUMERIC, collection: Any = None,
+                           expression: str | None = None, timeout: float | None = 300.0) -> None:
+        """Create a secondary index on a bin (or an AEL expression) and wait until the node has built it.
+
+        Example::
+
+            await session.create_index(users, "users_age", "age", index_type=IndexType.NUMERIC)
+            await session.create_index(users, "users_adult", expression="$.age >= 18 ? 1 : 0")
+        """
+        request = IndexRequest.create(dataset, name, bin, index_type, collection, expression)
+        await run(flows.create_index(self._state.checked().client, request, timeout))
+
+    async def drop_index(self, dataset: DataSet, name: str) -> None:
+        """Drop a secondary index (and wait until the node has).
+
+        Example::
+
+            await session.drop_index(users, "users_age")
+        """
+        await run(flows.drop_index(self._state.checked().client, IndexRequest.drop(dataset, name)))
 
     def _runner(self, state: SessionState) -> _Runner:
         return _Runner(state)

@@ -15,29 +15,30 @@ on the client, into standard expressions, so servers without AEL support run the
 
 from __future__ import annotations
 
-import base64
-import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any, Generic, Literal, Protocol, Self, TypeVar
 
 import aerospike_native as an
 
-from aerolite import ael
-from aerolite.result_codes import AerospikeResultError
 from aerolite.sdk.behavior import Behavior
 from aerolite.sdk.dataset import DataSet
-from aerolite.sdk.errors import from_result_error
+from aerolite.sdk.verbs import (
+    ExpirationVerbs,
+    IndexFilterVerb,
+    WhereVerb,
+    WriteBinBuilder,
+    check_bin_name,
+    check_rps,
+)
 
 TaskT = TypeVar("TaskT", covariant=True)
 CountT = TypeVar("CountT", covariant=True)
 
 JobKind = Literal["update", "delete", "touch", "udf"]
 
-MAX_BIN_NAME = 15
-"""Longest bin name a node accepts, in bytes."""
+BackgroundWriteBinBuilder = WriteBinBuilder
+"""One write step of an update job (``.bin(name).set_to(...)``); the same builder foreground writes use."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +49,9 @@ class Selection:
     filter_expression: Any | None = None
     index_filter: Any | None = None
 
-    def statement(self) -> Any:
-        """The client ``Statement``: namespace, set, and the secondary-index range if any."""
-        statement = self.dataset.statement()
+    def statement(self, bins: Sequence[str] | None = None) -> Any:
+        """The client ``Statement``: namespace, set, bins to return, and the secondary-index range if any."""
+        statement = self.dataset.statement(bins)
         if self.index_filter is not None:
             statement.filters = [self.index_filter]
         return statement
@@ -104,43 +105,6 @@ class Runner(Protocol[TaskT, CountT]):
     def count(self, selection: Selection) -> CountT: ...
 
 
-def expiration_of(seconds: int) -> Any:
-    """The client ``Expiration`` for a TTL in seconds, with Aerospike's sentinels -2, -1 and 0.
-
-    >>> expiration_of(-1) == an.Expiration.NEVER_EXPIRE
-    True
-    """
-    sentinels = {-2: an.Expiration.DONT_UPDATE, -1: an.Expiration.NEVER_EXPIRE, 0: an.Expiration.NAMESPACE_DEFAULT}
-    if seconds in sentinels:
-        return sentinels[seconds]
-    if seconds < 0:
-        raise ValueError(
-            f"a TTL of {seconds} s is not valid: use a positive number of seconds, or never_expire() (-1), "
-            "with_no_change_in_expiration() (-2), expiry_from_server_default() (0)"
-        )
-    return an.Expiration.seconds(seconds)
-
-
-def compile_where(expression: Any, params: Sequence[Any]) -> Any:
-    """A client ``FilterExpression`` from AEL text (compiled here) or a ready ``FilterExpression``."""
-    if isinstance(expression, str):
-        try:
-            wire = ael.to_wire(expression, *params)
-        except AerospikeResultError as exc:
-            raise from_result_error(exc) from None
-        return an.FilterExpression.from_base64(base64.b64encode(wire).decode("ascii"))
-    if isinstance(expression, an.FilterExpression):
-        if params:
-            raise TypeError(
-                "where() parameters only bind into AEL text; put the values into the FilterExpression itself"
-            )
-        return expression
-    raise TypeError(
-        f"where() takes AEL text or a FilterExpression, not {type(expression).__name__}: "
-        "e.g. where('$.age > %s', 21)"
-    )
-
-
 def _not_for_background(verb: str) -> TypeError:
     return TypeError(
         f"{verb}() applies to foreground reads and writes; a background task reports no per-record "
@@ -148,7 +112,7 @@ def _not_for_background(verb: str) -> TypeError:
     )
 
 
-class _JobBuilder(Generic[TaskT, CountT]):
+class _JobBuilder(WhereVerb, IndexFilterVerb, Generic[TaskT, CountT]):
     """Verbs shared by operation and UDF jobs: selection, throttle, durability, terminals."""
 
     __slots__ = ("_dataset", "_durable_default", "_durable_override", "_filter_expression", "_index_filter",
@@ -163,36 +127,6 @@ class _JobBuilder(Generic[TaskT, CountT]):
         self._durable_override: bool | None = None
         self._durable_default: bool | None = None
 
-    def where(self, expression: Any, *params: Any) -> Self:
-        """Only records for which the AEL text (``%s`` / ``?N`` bound from ``params``) or expression holds.
-
-        Records that do not match are left completely untouched. Call at most once.
-
-        Example::
-
-            task.update(users).where("$.age >= %s and $.country == %s", 18, "NL")
-        """
-        if self._filter_expression is not None:
-            raise ValueError("where() was already called on this job: join both conditions with 'and' in one call")
-        self._filter_expression = compile_where(expression, params)
-        return self
-
-    def filter(self, index_filter: Any) -> Self:
-        """Only records in a secondary-index range (combines with ``where``: the index picks candidates).
-
-        Example::
-
-            task.touch(users).filter(Filter.range("age", 18, 30))
-        """
-        if index_filter is None:
-            raise TypeError("filter() needs a Filter, e.g. Filter.range('age', 18, 30); omit the call for all records")
-        if not isinstance(index_filter, an.Filter):
-            raise TypeError(f"filter() takes a Filter (secondary-index range), not {type(index_filter).__name__}")
-        if self._index_filter is not None:
-            raise ValueError("filter() was already called: a job accepts one secondary-index range")
-        self._index_filter = index_filter
-        return self
-
     def records_per_second(self, rps: int) -> Self:
         """Throttle the job to ``rps`` records per second on each node (0: the namespace's cap).
 
@@ -202,9 +136,7 @@ class _JobBuilder(Generic[TaskT, CountT]):
 
             task.delete(sessions).where("$.expired").records_per_second(5_000)
         """
-        if isinstance(rps, bool) or not isinstance(rps, int) or rps < 0:
-            raise ValueError(f"records_per_second takes an int >= 0 (0 = the namespace's cap), not {rps!r}")
-        self._records_per_second = rps
+        self._records_per_second = check_rps(rps)
         return self
 
     def with_durable_delete(self) -> Self:
@@ -303,7 +235,7 @@ class _JobBuilder(Generic[TaskT, CountT]):
         raise NotImplementedError
 
 
-class BackgroundOperationBuilder(_JobBuilder[TaskT, CountT]):
+class BackgroundOperationBuilder(ExpirationVerbs, _JobBuilder[TaskT, CountT]):
     """An update, delete or touch job: write operations applied to every selected record."""
 
     __slots__ = ("_expiration", "_kind", "_operations")
@@ -314,18 +246,14 @@ class BackgroundOperationBuilder(_JobBuilder[TaskT, CountT]):
         self._operations: list[Any] = []
         self._expiration: Any | None = None
 
-    def bin(self, name: str) -> BackgroundWriteBinBuilder[TaskT, CountT]:
+    def bin(self, name: str) -> WriteBinBuilder[BackgroundOperationBuilder[TaskT, CountT]]:
         """Start a write step on bin ``name``; the step's verb returns this builder.
 
         Example::
 
             task.update(users).bin("score").add(10).bin("tier").set_to("gold")
         """
-        if not isinstance(name, str) or not name:
-            raise ValueError("bin() needs a non-empty bin name")
-        if len(name.encode()) > MAX_BIN_NAME:
-            raise ValueError(f"bin name {name!r} is longer than {MAX_BIN_NAME} bytes; pick a shorter name")
-        return BackgroundWriteBinBuilder(self, name)
+        return WriteBinBuilder(self, check_bin_name(name))
 
     def add_operation(self, operation: Any) -> Self:
         """Append a ready-made client write operation (list, map, bit, HLL, expression writes...).
@@ -349,77 +277,6 @@ class BackgroundOperationBuilder(_JobBuilder[TaskT, CountT]):
         self._operations.append(operation)
         return self
 
-    def expire_record_after_seconds(self, seconds: int) -> Self:
-        """Give every written record a TTL of ``seconds`` (-1 never, -2 unchanged, 0 namespace default).
-
-        Example::
-
-            task.touch(sessions).expire_record_after_seconds(3600)
-        """
-        if isinstance(seconds, bool) or not isinstance(seconds, int):
-            raise TypeError(f"expire_record_after_seconds() takes whole seconds as an int, not {seconds!r}")
-        self._expiration = expiration_of(seconds)
-        return self
-
-    def expire_record_after(self, duration: timedelta) -> Self:
-        """Give every written record a TTL of ``duration`` (whole seconds, truncated).
-
-        Example::
-
-            task.touch(sessions).expire_record_after(timedelta(days=30))
-        """
-        if not isinstance(duration, timedelta):
-            raise TypeError(f"expire_record_after() takes a timedelta, not {type(duration).__name__}")
-        return self.expire_record_after_seconds(int(duration.total_seconds()))
-
-    def expire_record_at(self, when: datetime) -> Self:
-        """Make every written record expire at ``when`` (naive: local time); must be in the future.
-
-        Example::
-
-            task.touch(promo).expire_record_at(datetime(2030, 1, 1, tzinfo=timezone.utc))
-        """
-        if not isinstance(when, datetime):
-            raise TypeError(f"expire_record_at() takes a datetime, not {type(when).__name__}")
-        seconds = math.ceil(when.timestamp() - time.time())
-        if seconds <= 0:
-            raise ValueError(
-                f"expire_record_at({when.isoformat()}) is not in the future; to delete records now use "
-                "delete(), to keep them use never_expire()"
-            )
-        self._expiration = an.Expiration.seconds(seconds)
-        return self
-
-    def never_expire(self) -> Self:
-        """Make every written record permanent (TTL -1).
-
-        Example::
-
-            task.update(archive).bin("frozen").set_to(True).never_expire()
-        """
-        self._expiration = an.Expiration.NEVER_EXPIRE
-        return self
-
-    def with_no_change_in_expiration(self) -> Self:
-        """Keep each record's current TTL (TTL -2); without this, writes reset it to the namespace default.
-
-        Example::
-
-            task.update(users).bin("seen").add(1).with_no_change_in_expiration()
-        """
-        self._expiration = an.Expiration.DONT_UPDATE
-        return self
-
-    def expiry_from_server_default(self) -> Self:
-        """Give every written record the namespace's default TTL (TTL 0; also what happens by default).
-
-        Example::
-
-            task.touch(users).expiry_from_server_default()
-        """
-        self._expiration = an.Expiration.NAMESPACE_DEFAULT
-        return self
-
     def _append(self, operation: Any) -> Self:
         self._operations.append(operation)
         return self
@@ -438,71 +295,6 @@ class BackgroundOperationBuilder(_JobBuilder[TaskT, CountT]):
             expiration=self._expiration, records_per_second=self._records_per_second,
             durable_delete=self._durable_delete(),
         )
-
-
-class BackgroundWriteBinBuilder(Generic[TaskT, CountT]):
-    """One write step on one bin; each verb adds the operation and returns the job builder."""
-
-    __slots__ = ("_name", "_parent")
-
-    def __init__(self, parent: BackgroundOperationBuilder[TaskT, CountT], name: str) -> None:
-        self._parent = parent
-        self._name = name
-
-    def set_to(self, value: Any) -> BackgroundOperationBuilder[TaskT, CountT]:
-        """Write ``value`` into the bin.
-
-        Example::
-
-            task.update(users).bin("tier").set_to("gold")
-        """
-        if value is None:
-            raise ValueError(f"set_to(None) would delete bin {self._name!r}: call .remove() to say so")
-        return self._parent._append(an.Operation.put(self._name, value))
-
-    def add(self, amount: int | float) -> BackgroundOperationBuilder[TaskT, CountT]:
-        """Add ``amount`` to the bin's number (a missing bin counts as 0).
-
-        Example::
-
-            task.update(users).bin("score").add(1)
-        """
-        if isinstance(amount, bool) or not isinstance(amount, int | float):
-            raise TypeError(f"add() takes an int or float, not {type(amount).__name__}; use set_to() for other values")
-        return self._parent._append(an.Operation.add(self._name, amount))
-
-    def append(self, text: str) -> BackgroundOperationBuilder[TaskT, CountT]:
-        """Append ``text`` to the bin's string.
-
-        Example::
-
-            task.update(users).bin("log").append(";migrated")
-        """
-        return self._parent._append(an.Operation.append(self._name, _text("append", text)))
-
-    def prepend(self, text: str) -> BackgroundOperationBuilder[TaskT, CountT]:
-        """Prepend ``text`` to the bin's string.
-
-        Example::
-
-            task.update(users).bin("name").prepend("Dr. ")
-        """
-        return self._parent._append(an.Operation.prepend(self._name, _text("prepend", text)))
-
-    def remove(self) -> BackgroundOperationBuilder[TaskT, CountT]:
-        """Delete the bin from every selected record.
-
-        Example::
-
-            task.update(users).bin("legacy_flag").remove()
-        """
-        return self._parent._append(an.Operation.put(self._name, None))
-
-
-def _text(verb: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{verb}() takes a str, not {type(value).__name__}; use set_to() to replace a bin's value")
-    return value
 
 
 class BackgroundUdfFunctionBuilder(Generic[TaskT, CountT]):

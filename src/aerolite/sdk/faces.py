@@ -6,14 +6,36 @@ methods that talk to a node, each one line running a flow through the face's dri
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, Generic, Protocol, TypeVar, overload
+
+import aerospike_native as an
 
 from aerolite.sdk.background import BackgroundTaskSession, CountT, Runner, TaskT
 from aerolite.sdk.behavior import Behavior
+from aerolite.sdk.dataset import DataSet
 from aerolite.sdk.embedded import EmbeddedServer
+from aerolite.sdk.kv import KeyPlan, ReadBuilder, ReadKind, WriteBuilder, WriteKind
+from aerolite.sdk.query import QueryBuilder, QueryPlan
 from aerolite.sdk.session_state import SessionState
 
 SessionT = TypeVar("SessionT")
+OneT = TypeVar("OneT", covariant=True)
+ManyT = TypeVar("ManyT", covariant=True)
+StreamT = TypeVar("StreamT", covariant=True)
+
+Key = Any
+"""A client ``aerospike_native.Key`` (untyped: the client ships no type information mypy reads)."""
+
+
+class SessionRunner(Runner[TaskT, CountT], Protocol[TaskT, CountT, OneT, ManyT, StreamT]):
+    """What a face gives the builders: job submits and counts, key-value plans, query plans."""
+
+    def one(self, plan: KeyPlan) -> OneT: ...
+
+    def many(self, plan: KeyPlan) -> ManyT: ...
+
+    def stream(self, plan: QueryPlan) -> StreamT: ...
 
 
 class TaskBase:
@@ -39,8 +61,12 @@ class TaskBase:
         return f"{type(self).__name__}(task_id={self.task_id})"
 
 
-class SessionBase(Generic[TaskT, CountT]):
-    """Commands under one :class:`Behavior`; background jobs start from :meth:`background_task`."""
+class SessionBase(Generic[TaskT, CountT, OneT, ManyT, StreamT]):
+    """Commands under one :class:`Behavior`: key-value verbs, queries, and background jobs.
+
+    Each key-value verb takes one key (``users.id(7)``; ``execute()`` gives one ``RecordResult``) or
+    a list of keys (``users.ids(1, 2)``; a list of results, in key order, through one batch command).
+    """
 
     __slots__ = ("_state",)
 
@@ -61,7 +87,140 @@ class SessionBase(Generic[TaskT, CountT]):
         """
         return BackgroundTaskSession(self._runner(self._state.checked()))
 
-    def _runner(self, state: SessionState) -> Runner[TaskT, CountT]:
+    @overload
+    def upsert(self, keys: Sequence[Key], /) -> WriteBuilder[ManyT]: ...
+    @overload
+    def upsert(self, keys: Key, /) -> WriteBuilder[OneT]: ...
+
+    def upsert(self, keys: Any, /) -> WriteBuilder[Any]:
+        """Create the record(s), or merge the written bins into existing ones.
+
+        Example::
+
+            await session.upsert(users.id(1)).put({"name": "Ann", "age": 31}).execute()
+        """
+        return self._write("upsert", keys)
+
+    @overload
+    def insert(self, keys: Sequence[Key], /) -> WriteBuilder[ManyT]: ...
+    @overload
+    def insert(self, keys: Key, /) -> WriteBuilder[OneT]: ...
+
+    def insert(self, keys: Any, /) -> WriteBuilder[Any]:
+        """Create the record(s); one that already exists fails with ``RecordExistsError``.
+
+        Example::
+
+            await session.insert(users.id(2)).put({"name": "Bo"}).execute()
+        """
+        return self._write("insert", keys)
+
+    @overload
+    def update(self, keys: Sequence[Key], /) -> WriteBuilder[ManyT]: ...
+    @overload
+    def update(self, keys: Key, /) -> WriteBuilder[OneT]: ...
+
+    def update(self, keys: Any, /) -> WriteBuilder[Any]:
+        """Change existing record(s); a missing one fails with ``RecordNotFoundError``.
+
+        Example::
+
+            await session.update(users.id(1)).bin("age").add(1).execute()
+        """
+        return self._write("update", keys)
+
+    @overload
+    def replace(self, keys: Sequence[Key], /) -> WriteBuilder[ManyT]: ...
+    @overload
+    def replace(self, keys: Key, /) -> WriteBuilder[OneT]: ...
+
+    def replace(self, keys: Any, /) -> WriteBuilder[Any]:
+        """Create the record(s), or replace all bins of existing ones with the written bins.
+
+        Example::
+
+            await session.replace(users.id(1)).put({"name": "Ann"}).execute()
+        """
+        return self._write("replace", keys)
+
+    @overload
+    def delete(self, keys: Sequence[Key], /) -> WriteBuilder[ManyT]: ...
+    @overload
+    def delete(self, keys: Key, /) -> WriteBuilder[OneT]: ...
+
+    def delete(self, keys: Any, /) -> WriteBuilder[Any]:
+        """Delete the record(s); a missing one answers ``KEY_NOT_FOUND`` (``result.ok`` is False).
+
+        Example::
+
+            await session.delete(users.id(1)).execute()
+        """
+        return self._write("delete", keys)
+
+    @overload
+    def touch(self, keys: Sequence[Key], /) -> WriteBuilder[ManyT]: ...
+    @overload
+    def touch(self, keys: Key, /) -> WriteBuilder[OneT]: ...
+
+    def touch(self, keys: Any, /) -> WriteBuilder[Any]:
+        """Refresh the record(s)' TTL and generation without changing bins.
+
+        Example::
+
+            await session.touch(users.id(1)).expire_record_after_seconds(3600).execute()
+        """
+        return self._write("touch", keys)
+
+    @overload
+    def get(self, keys: Sequence[Key], /) -> ReadBuilder[ManyT]: ...
+    @overload
+    def get(self, keys: Key, /) -> ReadBuilder[OneT]: ...
+
+    def get(self, keys: Any, /) -> ReadBuilder[Any]:
+        """Read the record(s); a missing one answers ``KEY_NOT_FOUND`` with ``record`` None.
+
+        Example::
+
+            user = await session.get(users.id(1)).select("name").execute()
+        """
+        return self._read("get", keys)
+
+    @overload
+    def exists(self, keys: Sequence[Key], /) -> ReadBuilder[ManyT]: ...
+    @overload
+    def exists(self, keys: Key, /) -> ReadBuilder[OneT]: ...
+
+    def exists(self, keys: Any, /) -> ReadBuilder[Any]:
+        """Whether the record(s) exist (``result.ok``), with their generation and TTL, no bins.
+
+        Example::
+
+            if (await session.exists(users.id(1)).execute()).ok: ...
+        """
+        return self._read("exists", keys)
+
+    def query(self, dataset: DataSet) -> QueryBuilder[StreamT]:
+        """Start a foreground query over a data set; ``execute()`` streams the records.
+
+        Example::
+
+            stream = await session.query(users).where("$.age > %s", 30).limit(100).execute()
+            rows = await stream.collect()
+        """
+        return QueryBuilder(dataset, self._state.behavior, self._runner(self._state.checked()).stream)
+
+    def _write(self, kind: WriteKind, keys: Any) -> WriteBuilder[Any]:
+        state = self._state.checked()
+        runner = self._runner(state)
+        finish = runner.one if isinstance(keys, an.Key) else runner.many
+        return WriteBuilder(kind, keys, state.behavior, finish, state.client.is_strong_consistency)
+
+    def _read(self, kind: ReadKind, keys: Any) -> ReadBuilder[Any]:
+        state = self._state.checked()
+        runner = self._runner(state)
+        return ReadBuilder(kind, keys, state.behavior, runner.one if isinstance(keys, an.Key) else runner.many)
+
+    def _runner(self, state: SessionState) -> SessionRunner[TaskT, CountT, OneT, ManyT, StreamT]:
         raise NotImplementedError
 
 

@@ -19,6 +19,7 @@ import aerospike_native as an
 from aerolite.sdk.background import Job, Selection
 from aerolite.sdk.behavior import Behavior
 from aerolite.sdk.errors import InvalidRequestError, JobNotFoundError, TimeoutError
+from aerolite.sdk.indexes import IndexRequest
 from aerolite.sdk.jobs import (
     FOREGROUND_JOB_TYPES,
     JobProgress,
@@ -27,6 +28,7 @@ from aerolite.sdk.jobs import (
     merge_nodes,
     namespace_rps_cap,
 )
+from aerolite.sdk.query import QueryPlan
 
 T = TypeVar("T")
 
@@ -201,3 +203,21 @@ def remove_udf(client: Any, server_path: str) -> Flow[None]:
     """Remove a Lua module and wait until no node has it."""
     task = yield Call(client, "remove_udf", (server_path,))
     yield from wait(task, f"removing {server_path}", 0.05, 30.0)
+
+
+def query(client: Any, plan: QueryPlan) -> Flow[Any]:
+    """Start a foreground query; the client's record stream."""
+    records = yield Call(client, "query", (plan.statement, plan.partitions), {"policy": plan.policy})
+    return records
+
+
+def create_index(client: Any, request: IndexRequest, timeout: float | None) -> Flow[None]:
+    """Create a secondary index and wait until every node has built it."""
+    task = yield Call(client, request.method, request.args)
+    yield from wait(task, f"building index {request.name}", 0.1, timeout)
+
+
+def drop_index(client: Any, request: IndexRequest) -> Flow[None]:
+    """Drop a secondary index and wait until no node has it."""
+    task = yield Call(client, request.method, request.args)
+    yield from wait(task, f"dropping index {request.name}", 0.05, 30.0)

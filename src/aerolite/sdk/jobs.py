@@ -29,6 +29,7 @@ class TaskStatus(enum.Enum):
     def of_native(cls, native: Any) -> TaskStatus:
         """Map the client's ``TaskStatus`` member onto ours (same member names).
 
+        >>> import aerospike_native as an
         >>> TaskStatus.of_native(an.TaskStatus.IN_PROGRESS)
         <TaskStatus.IN_PROGRESS: 'in-progress'>
         """

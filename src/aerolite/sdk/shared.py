@@ -1,5 +1,7 @@
 """The public SDK names that are the same objects in the asyncio and the blocking face."""
 
+import aerospike_native as _an
+
 from aerolite.sdk.background import (
     BackgroundOperationBuilder,
     BackgroundTaskSession,
@@ -38,14 +40,25 @@ from aerolite.sdk.errors import (
     UnsupportedError,
 )
 from aerolite.sdk.jobs import JobProgress, TaskStatus
+from aerolite.sdk.kv import ReadBuilder, WriteBuilder
+from aerolite.sdk.query import QueryBuilder
+from aerolite.sdk.records import ErrorStrategy, RecordResult
+from aerolite.sdk.verbs import WriteBinBuilder
+
+Filter = _an.Filter
+"""Secondary-index filters for ``query(...).filter(...)``: ``Filter.range("age", 18, 30)``, ``Filter.equal(...)``."""
+IndexType = _an.IndexType
+"""Secondary-index value types: ``NUMERIC``, ``STRING``, ``GEO2D_SPHERE``, ``BLOB``."""
+CollectionIndexType = _an.CollectionIndexType
+"""What of a list or map bin an index covers: ``LIST``, ``MAP_KEYS``, ``MAP_VALUES``."""
 
 __all__ = [
     "AelError", "AerospikeError", "BackgroundOperationBuilder", "BackgroundTaskSession",
     "BackgroundUdfBuilder", "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError",
-    "Behavior", "BinError", "CapacityError", "ClientError", "ConnectionError", "DataSet", "ElementError",
-    "FilteredOutError", "ForbiddenError", "GenerationError", "InvalidNamespaceError",
-    "InvalidRequestError", "JobNotFoundError", "JobProgress", "KeyBusyError", "QueryError",
-    "RecordExistsError", "RecordNotFoundError", "RecordTooBigError", "SecondaryIndexError",
-    "SecurityError", "ServerError", "TaskStatus", "TimeoutError", "TransactionError", "UdfError",
-    "UnsupportedError",
+    "Behavior", "BinError", "CapacityError", "ClientError", "CollectionIndexType", "ConnectionError", "DataSet",
+    "ElementError", "ErrorStrategy", "Filter", "FilteredOutError", "ForbiddenError", "GenerationError",
+    "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobNotFoundError", "JobProgress",
+    "KeyBusyError", "QueryBuilder", "QueryError", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
+    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError", "TaskStatus",
+    "TimeoutError", "TransactionError", "UdfError", "UnsupportedError", "WriteBinBuilder", "WriteBuilder",
 ]

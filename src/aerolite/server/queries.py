@@ -147,8 +147,10 @@ class QueryHandler:
         if value_type is None:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"index filter on particle type {selection.particle_type}")
         collection = _COLLECTIONS.get(int_field(msg, FieldType.INDEX_TYPE), "default")
+        expression = msg.fields.get(FieldType.INDEX_EXPRESSION)
         index = find_index(self.engine.namespace(namespace), text_field(msg, FieldType.INDEX_NAME), set_name,
-                           selection.bin_name, value_type, collection)
+                           selection.bin_name, value_type, collection,
+                           bytes(expression) if expression is not None else None)
         if value_type == "geo2dsphere":
             region = bytes(selection.begin).decode("utf-8", "replace")
             return index.lookup(region, region)

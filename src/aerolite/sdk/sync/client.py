@@ -16,10 +16,15 @@ import aerospike_native as an
 
 from aerolite.sdk import flows
 from aerolite.sdk.background import Job, Selection
+from aerolite.sdk.dataset import DataSet
 from aerolite.sdk.embedded import ClusterDefinitionBase
-from aerolite.sdk.errors import converted
+from aerolite.sdk.errors import NATIVE_ERRORS, converted
 from aerolite.sdk.faces import ClusterBase, SessionBase, TaskBase
+from aerolite.sdk.indexes import IndexRequest
 from aerolite.sdk.jobs import JobProgress, TaskStatus
+from aerolite.sdk.kv import KeyPlan
+from aerolite.sdk.query import STREAM_CHUNK, QueryPlan, StreamCore
+from aerolite.sdk.records import RecordResult
 from aerolite.sdk.session_state import SessionState
 from aerolite.sdk.udf import udf_module
 
@@ -100,8 +105,49 @@ class BackgroundTask(TaskBase):
 
 
 
+class RecordStream:
+    """The rows of a query, as they arrive: ``for row in stream``, or ``stream.collect()``.
+
+    Leave early with ``break`` inside ``with stream:`` (or call :meth:`close`): the node stops.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: StreamCore) -> None:
+        self._core = core
+
+    def __iter__(self) -> Iterator[RecordResult]:
+        while chunk := self._core.take(STREAM_CHUNK):
+            yield from chunk
+
+    def collect(self) -> list[RecordResult]:
+        """Every remaining row, in a list (mind the memory of big results: prefer ``for``).
+
+        Example::
+
+            rows = session.query(users).limit(10).execute().collect()
+        """
+        return list(self)
+
+    def close(self) -> None:
+        """Stop the query: buffered rows are dropped and the node stops sending (idempotent).
+
+        Example::
+
+            stream.close()
+        """
+        self._core.close()
+
+    def __enter__(self) -> RecordStream:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
 class _Runner:
-    """How the blocking session's builders submit jobs and count selections."""
+    """How the blocking session's builders run: job submits and counts, key-value plans, queries."""
 
     __slots__ = ("_state",)
 
@@ -114,11 +160,48 @@ class _Runner:
     def count(self, selection: Selection) -> int:
         return run(flows.count(self._state.client, self._state.behavior, selection))
 
+    def one(self, plan: KeyPlan) -> RecordResult:
+        return self._perform(plan)  # type: ignore[no-any-return]
 
-class Session(SessionBase[BackgroundTask, int]):
-    """Commands under one :class:`Behavior`; background jobs start from :meth:`background_task`."""
+    def many(self, plan: KeyPlan) -> list[RecordResult]:
+        return self._perform(plan)  # type: ignore[no-any-return]
+
+    def _perform(self, plan: KeyPlan) -> Any:
+        try:
+            answer = getattr(self._state.client, f"{plan.method}_blocking")(*plan.args, **plan.kwargs)
+        except NATIVE_ERRORS as exc:
+            return plan.failed(exc)
+        return plan.done(answer)
+
+    def stream(self, plan: QueryPlan) -> RecordStream:
+        return RecordStream(StreamCore(run(flows.query(self._state.client, plan)), plan.limit))
+
+
+class Session(SessionBase[BackgroundTask, int, RecordResult, list[RecordResult], RecordStream]):
+    """Commands under one :class:`Behavior`: key-value verbs, queries, indexes, background jobs."""
 
     __slots__ = ()
+
+    def create_index(self, dataset: DataSet, name: str, bin: str | None = None, *,
+                     index_type: Any = an.IndexType.NUMERIC, collection: Any = None,
+                     expression: str | None = None, timeout: float | None = 300.0) -> None:
+        """Create a secondary index on a bin (or an AEL expression) and wait until the node has built it.
+
+        Example::
+
+            session.create_index(users, "users_age", "age", index_type=IndexType.NUMERIC)
+        """
+        request = IndexRequest.create(dataset, name, bin, index_type, collection, expression)
+        run(flows.create_index(self._state.checked().client, request, timeout))
+
+    def drop_index(self, dataset: DataSet, name: str) -> None:
+        """Drop a secondary index (and wait until the node has).
+
+        Example::
+
+            session.drop_index(users, "users_age")
+        """
+        run(flows.drop_index(self._state.checked().client, IndexRequest.drop(dataset, name)))
 
     def _runner(self, state: SessionState) -> _Runner:
         return _Runner(state)
