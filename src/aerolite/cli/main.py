@@ -19,6 +19,7 @@ def _serve(args: argparse.Namespace) -> int:
         config = ServerConfig(
             host=args.host, port=args.port, namespaces=namespaces, cluster_name=args.cluster_name,
             max_frame_bytes=args.max_frame_bytes, data_dir=data_dir, build=args.build,
+            job_retention_seconds=args.job_retention,
         )
     except ValueError as exc:
         print(f"aerolite serve: {exc}", file=sys.stderr)
@@ -51,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="directory for file-backed namespaces")
     serve.add_argument("--cluster-name", default="null", help="cluster name reported to clients")
     serve.add_argument("--max-frame-bytes", type=int, default=128 * 1024 * 1024, help="largest request accepted")
+    serve.add_argument("--job-retention", type=float, default=3600.0, metavar="SECONDS",
+                       help="how long finished jobs stay listed (default 3600)")
     serve.add_argument("--build", default=BUILD, help=f"server build reported to clients (default {BUILD})")
     serve.set_defaults(handler=_serve)
     demo = sub.add_parser("demo", help="start an embedded engine, load users, run one job of each kind, prove it")

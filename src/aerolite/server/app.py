@@ -30,6 +30,7 @@ class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.engine = Engine(config.namespaces, config.data_dir / "udf" if config.data_dir else None)
+        self.engine.jobs.retention = config.job_retention_seconds
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
         self._job_tasks: set[asyncio.Task[None]] = set()
         self.info = InfoContext(self.engine, config, start_background=self._start_background)

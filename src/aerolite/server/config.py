@@ -25,6 +25,8 @@ class ServerConfig:
     data_dir: Path | None = None
     node_id: str = field(default="")
     build: str = BUILD
+    job_retention_seconds: float = 3600.0
+    """How long finished jobs stay listed by ``query-show``."""
 
     def node_name(self) -> str:
         """A stable 15-hex-digit node name (clients drop a node whose name changes)."""
