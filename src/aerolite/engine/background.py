@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aerolite.engine.clock import now_since_2010
 from aerolite.engine.commands import Command, ExistsAction, RecordFilter, UdfCall, WritePolicy
 from aerolite.engine.engine import Engine
-from aerolite.engine.jobs import Job, JobType, Outcome
+from aerolite.engine.jobs import Job, JobType, Outcome, RecordAction
+from aerolite.engine.namespace import Namespace
 from aerolite.engine.ops import WRITE_KINDS, Op
-from aerolite.engine.scan import scan, set_size
+from aerolite.engine.record import Record
+from aerolite.engine.scan import records_of, scan, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 _OUTCOMES = {
@@ -37,22 +40,14 @@ def effective_rps(engine: Engine, namespace: str, requested: int) -> tuple[int, 
     return throttle, throttle
 
 
-def _start(engine: Engine, job_type: JobType, task_id: int, namespace: str, set_name: str, template: Command,
-           rps: int, client: str, candidates: list[bytes] | None) -> Job:
-    """Register a job running ``template`` (a keyed command without its digest) on every candidate."""
-    ns = engine.namespace(namespace)
-    throttle, shown = effective_rps(engine, namespace, rps)
-
-    def apply(digest: bytes) -> Outcome:
-        template.digest = digest
-        reply = engine.execute(template)
-        return _OUTCOMES.get(ResultCode(reply.code), Outcome.FAILED)
-
-    source = scan(ns, set_name) if candidates is None else iter(candidates)
+def _start(engine: Engine, job_type: JobType, task_id: int, ns: Namespace, set_name: str, action: RecordAction,
+           rps: int, client: str, candidates: list[bytes] | None, udf: UdfCall | None = None) -> Job:
+    """Register a job running ``action`` on every candidate record (by default, the whole set)."""
+    throttle, shown = effective_rps(engine, ns.name, rps)
+    source = scan(ns, set_name) if candidates is None else records_of(ns, candidates)
     total = set_size(ns, set_name) if candidates is None else len(candidates)
-    udf = template.udf
-    job = Job(task_id, ns.name, set_name, job_type, source, total, apply, rps=throttle, shown_rps=shown, client=client,
-              udf_module=udf.module if udf else "", udf_function=udf.function if udf else "")
+    job = Job(task_id, ns.name, set_name, job_type, source, total, action, rps=throttle, shown_rps=shown,
+              client=client, udf_module=udf.module if udf else "", udf_function=udf.function if udf else "")
     engine.jobs.register(job)
     return job
 
@@ -75,8 +70,14 @@ def start_udf_job(
     """
     if not call.module or not call.function:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a UDF job needs a module and a function name")
+    ns = engine.namespace(namespace)
     template = Command(namespace, b"", set_name, write=True, policy=policy, filter=record_filter, udf=call)
-    return _start(engine, JobType.UDF, task_id, namespace, set_name, template, rps, client, candidates)
+
+    def run_udf(record: Record) -> Outcome:
+        template.digest = record.digest
+        return _OUTCOMES.get(ResultCode(engine.execute(template).code), Outcome.FAILED)
+
+    return _start(engine, JobType.UDF, task_id, ns, set_name, run_udf, rps, client, candidates, call)
 
 
 def start_ops_job(
@@ -106,6 +107,20 @@ def start_ops_job(
         )
     # A job never creates records: a node forces UPDATE_ONLY, keeping only a client's REPLACE_ONLY.
     exists = ExistsAction.REPLACE_ONLY if policy.exists == ExistsAction.REPLACE_ONLY else ExistsAction.UPDATE_ONLY
-    template = Command(namespace, b"", set_name, ops=ops, write=True, policy=replace(policy, exists=exists),
-                       filter=record_filter)
-    return _start(engine, JobType.OPS, task_id, ns.name, set_name, template, rps, client, candidates)
+    policy = replace(policy, exists=exists)
+    apply_ops = engine.apply_ops
+    clock = now_since_2010
+
+    def run_ops(record: Record) -> Outcome:
+        # The record comes straight from the scan: expiry, filter, then the write, with no second lookup.
+        if record.void_time and record.void_time <= clock():
+            return Outcome.MISSING
+        if record_filter is not None and not record_filter(record):
+            return Outcome.FILTERED
+        try:
+            reply = apply_ops(ns, record.digest, record, record.set_name, None, ops, policy)
+        except AerospikeResultError:
+            return Outcome.FAILED
+        return Outcome.SUCCEEDED if reply.code == ResultCode.OK else Outcome.FAILED
+
+    return _start(engine, JobType.OPS, task_id, ns, set_name, run_ops, rps, client, candidates)

@@ -11,9 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from aerolite.engine.clock import now_ns_ms_resolution, void_time_for
-from aerolite.engine.commands import Command, ExistsAction, GenerationCheck, Reply, ReplyOp, UdfCall
+from aerolite.engine.commands import (
+    Command,
+    ExistsAction,
+    GenerationCheck,
+    Reply,
+    ReplyOp,
+    UdfCall,
+    WritePolicy,
+)
 from aerolite.engine.indexing import load_definitions
 from aerolite.engine.jobs import JobManager
 from aerolite.engine.namespace import Namespace, NamespaceConfig
@@ -104,20 +113,43 @@ class Engine:
             _check_generation(policy.generation_check, policy.generation, record)
         if not cmd.ops:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a write needs at least one operation")
+        return self.apply_ops(ns, cmd.digest, record, cmd.set_name, cmd.key, cmd.ops, policy, cmd.read_all)
+
+    def apply_ops(
+        self,
+        ns: Namespace,
+        digest: bytes,
+        record: Record | None,
+        set_name: str,
+        key: Any,
+        ops: list[Op],
+        policy: WritePolicy,
+        read_all: bool = False,
+    ) -> Reply:
+        """Apply write ``ops`` to ``record`` (None: create it) once every check has passed, and store it.
+
+        Background jobs call this directly for records they have already selected.
+        """
         replace = policy.exists in (ExistsAction.REPLACE, ExistsAction.REPLACE_ONLY)
-        work = Record(
-            cmd.digest,
-            cmd.set_name if record is None else record.set_name,
-            cmd.key if cmd.key is not None or record is None else record.key,
-            {} if record is None or replace else dict(record.bins),
-            0 if record is None else record.generation,
-            0 if record is None else record.void_time,
-            0 if record is None else record.last_update_ns,
-        )
-        answers = _run_ops(work, cmd.ops, cmd.read_all, policy.respond_all_ops)
+        if record is None:
+            work = Record(digest, set_name, key, {})
+            answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
+        else:
+            # Update in place: the engine is single-threaded, so nobody sees the record half-written;
+            # the ops run on a copy of the bins, and a failing op puts the original back.
+            work = record
+            original = record.bins
+            work.bins = {} if replace else dict(original)
+            try:
+                answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
+            except BaseException:
+                work.bins = original
+                raise
+            if key is not None and work.key is None:
+                work.key = key
         if not work.bins:
             if record is not None:
-                ns.remove(cmd.digest)
+                ns.remove(digest)
             return Reply(ResultCode.OK, 0, 0, answers)
         work.void_time = void_time_for(policy.ttl, ns.config.default_ttl, None if record is None else record.void_time)
         work.generation = 1 if record is None else (record.generation + 1) & 0xFFFF or 1

@@ -127,5 +127,5 @@ def load_definitions(ns: Namespace) -> None:
     for raw in json.loads(path.read_text()):
         index = create_index(ns, IndexDefinition(**raw))
         if index is not None:
-            while not index.build_step(ns.records.get, 4096):
+            while not index.build_step(4096):
                 pass

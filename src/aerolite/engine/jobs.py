@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
 
+from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 
@@ -33,7 +34,7 @@ class JobType(Enum):
     QUERY = "basic"
 
 
-RecordAction = Callable[[bytes], Outcome]
+RecordAction = Callable[[Record], Outcome]
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Job:
     namespace: str
     set_name: str
     job_type: JobType
-    candidates: Iterator[bytes]
+    candidates: Iterator[Record]
     total: int
     action: RecordAction
     rps: int = 0
@@ -80,19 +81,21 @@ class Job:
         counters = self.counters
         action = self.action
         processed = 0
-        for digest in islice(self.candidates, budget):
-            processed += 1
-            counters.read += 1
-            self.position += 1
-            outcome = action(digest)
-            if outcome is Outcome.SUCCEEDED:
-                counters.succeeded += 1
-            elif outcome is Outcome.FILTERED:
-                counters.filtered_bins += 1
-            elif outcome is Outcome.FAILED:
-                counters.failed += 1
-            if self.finished is not None:
-                return True
+        try:
+            for record in islice(self.candidates, budget):
+                processed += 1
+                outcome = action(record)
+                if outcome is Outcome.SUCCEEDED:
+                    counters.succeeded += 1
+                elif outcome is Outcome.FILTERED:
+                    counters.filtered_bins += 1
+                elif outcome is Outcome.FAILED:
+                    counters.failed += 1
+                if self.finished is not None:
+                    return True
+        finally:
+            counters.read += processed
+            self.position += processed
         if processed < budget:
             self._finish("ok")
         return self.done

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 from aerolite.digest import N_PARTITIONS, partition_id
 from aerolite.engine.namespace import Namespace
+from aerolite.engine.record import Record
 
 
 def set_size(ns: Namespace, set_name: str | None) -> int:
@@ -32,8 +33,8 @@ def scan(
     set_name: str | None,
     partitions: Collection[int] | None = None,
     resume: dict[int, bytes] | None = None,
-) -> Iterator[bytes]:
-    """Digests of a set's records in (partition, digest) order, after any resume digest."""
+) -> Iterator[Record]:
+    """A set's live records in (partition, digest) order, after any resume digest."""
     resume = resume or {}
     records = ns.records
     for pid in wanted_partitions(partitions, resume):
@@ -43,7 +44,16 @@ def scan(
                 continue
             record = records.get(digest)
             if record is not None and (not set_name or record.set_name == set_name):
-                yield digest
+                yield record
+
+
+def records_of(ns: Namespace, digests: Iterable[bytes]) -> Iterator[Record]:
+    """The records behind ``digests`` that still exist when reached."""
+    records = ns.records
+    for digest in digests:
+        record = records.get(digest)
+        if record is not None:
+            yield record
 
 
 def ordered_subset(

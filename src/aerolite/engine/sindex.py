@@ -74,14 +74,14 @@ def _accepts(value_type: str, value: Any) -> bool:
 class SecondaryIndex:
     """One index and its entries."""
 
-    def __init__(self, definition: IndexDefinition, extract: ValueExtractor, pending: Iterator[bytes],
+    def __init__(self, definition: IndexDefinition, extract: ValueExtractor, pending: Iterator[Record],
                  total: int) -> None:
         self.definition = definition
         self._extract = extract
         self._sorted: SortedDict = SortedDict()
         self._geo: dict[bytes, list[str]] = {}
         self._by_digest: dict[bytes, list[Any]] = {}
-        self._pending: Iterator[bytes] | None = pending
+        self._pending: Iterator[Record] | None = pending
         self._total = total
         self._built = 0
 
@@ -91,16 +91,14 @@ class SecondaryIndex:
             return 100
         return min(99, int(100 * self._built / self._total)) if self._total else 0
 
-    def build_step(self, lookup: Callable[[bytes], Record | None], budget: int) -> bool:
+    def build_step(self, budget: int) -> bool:
         """Index up to ``budget`` pre-existing records; True once every one has been indexed."""
         if self._pending is None:
             return True
         processed = 0
-        for digest in islice(self._pending, budget):
+        for record in islice(self._pending, budget):
             processed += 1
-            record = lookup(digest)
-            if record is not None:
-                self.add(record)
+            self.add(record)
         self._built += processed
         if processed < budget:
             self._pending = None

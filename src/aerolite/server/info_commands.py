@@ -310,7 +310,7 @@ def _sindex_create(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
     )
     index = create_index(ns, definition)
     if index is not None:
-        ctx.start_background(lambda: index.build_step(ns.records.get, 1024))
+        ctx.start_background(lambda: index.build_step(1024))
     return "ok"
 
 

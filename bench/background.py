@@ -1,0 +1,138 @@
+"""Background jobs end to end: records/s from ``execute()`` to completion, and foreground latency meanwhile.
+
+Loads N users of about 200 bytes (default 1,000,000), then runs, each timed from the SDK's
+``execute()`` until the task reports done: a filtered update matching one third of the records, a
+touch with a TTL, a Lua UDF job, and a filtered delete. While each job runs, a foreground loop keeps
+reading single records and records their latency. Runs against a fresh embedded engine, or any
+``--host HOST:PORT``. Prints a table and writes ``bench/results/background.json``.
+
+    python3 bench/background.py [--records 1000000] [--host 127.0.0.1:3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aerospike_native as an
+
+from aerolite import ClusterDefinition, DataSet
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SET = "bench_bg"
+LOAD_BATCH = 500
+UDF = b"""
+function stamp(rec, v)
+    rec['stamp'] = v
+    aerospike:update(rec)
+    return v
+end
+"""
+
+
+def user(i: int) -> dict[str, Any]:
+    return {"name": f"user-{i:08d}", "email": f"user{i:08d}@example.com", "group": i % 3,
+            "score": i, "active": i % 2 == 0, "bio": "x" * 100}
+
+
+async def load(client: Any, n: int) -> float:
+    started = time.perf_counter()
+    policy = an.BatchPolicy()
+    policy.total_timeout = 60_000
+    pending = iter(range(0, n, LOAD_BATCH))
+
+    async def worker() -> None:
+        for start in pending:
+            ids = range(start, min(start + LOAD_BATCH, n))
+            await client.batch_write([an.Key("test", SET, i) for i in ids], [user(i) for i in ids],
+                                     batch_policy=policy)
+
+    await asyncio.gather(*(worker() for _ in range(4)))
+    return time.perf_counter() - started
+
+
+async def probe(client: Any, n: int, stop: asyncio.Event, latencies: list[float]) -> None:
+    """Foreground single-record reads while a job runs."""
+    i = 0
+    while not stop.is_set():
+        started = time.perf_counter()
+        with contextlib.suppress(an.exceptions.RecordNotFound):  # the delete job got there first
+            await client.get(an.Key("test", SET, (i * 7919) % n))
+        latencies.append(time.perf_counter() - started)
+        i += 1
+        await asyncio.sleep(0.002)
+
+
+async def timed(name: str, n: int, client: Any, submit: Any) -> dict[str, Any]:
+    latencies: list[float] = []
+    stop = asyncio.Event()
+    prober = asyncio.create_task(probe(client, n, stop, latencies))
+    started = time.perf_counter()
+    task = await submit()
+    await task.wait_till_complete(sleep_time=0.02, timeout=3600)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await prober
+    progress = await task.progress()
+    latencies.sort()
+    pick = (lambda q: round(latencies[min(len(latencies) - 1, int(len(latencies) * q))] * 1000, 2)) if latencies \
+        else (lambda q: float("nan"))
+    return {"job": name, "seconds": round(elapsed, 3), "scanned": progress.scanned, "written": progress.written,
+            "filtered": progress.filtered_out, "failed": progress.failed,
+            "scanned_per_sec": round(progress.scanned / elapsed), "get_p50_ms": pick(0.5), "get_p99_ms": pick(0.99),
+            "gets": len(latencies)}
+
+
+async def bench(host: str | None, n: int) -> dict[str, Any]:
+    definition = ClusterDefinition.embedded() if host is None else ClusterDefinition(*_split(host))
+    async with definition.connect() as cluster:
+        session = cluster.create_session()
+        client = cluster.native_client
+        await client.truncate("test", SET)
+        load_seconds = await load(client, n)
+        await session.register_udf(UDF, "bench_bg_udf")
+        ds = DataSet.of("test", SET)
+        tasks = session.background_task
+        rows = [
+            await timed("update where group == 1", n, client,
+                        lambda: tasks().update(ds).where("$.group == 1").bin("score").add(1).execute()),
+            await timed("touch, TTL 1 day", n, client,
+                        lambda: tasks().touch(ds).expire_record_after_seconds(86_400).execute()),
+            await timed("Lua UDF where active", n, client,
+                        lambda: tasks().execute_udf(ds).function("bench_bg_udf", "stamp").passing(1)
+                        .where("$.active == true").execute()),
+            await timed("delete where group == 2", n, client,
+                        lambda: tasks().delete(ds).where("$.group == 2").execute()),
+        ]
+        return {"records": n, "load_seconds": round(load_seconds, 1), "jobs": rows}
+
+
+def _split(host: str) -> tuple[str, int]:
+    name, _, port = host.rpartition(":")
+    return name, int(port)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--host", help="host:port of a running node (default: an embedded engine)")
+    args = parser.parse_args()
+    result = asyncio.run(bench(args.host, args.records))
+    print(f"{result['records']:,} records loaded in {result['load_seconds']} s")
+    print(f"{'job':<26}{'secs':>8}{'scanned/s':>12}{'written':>10}{'filtered':>10}{'get p50 ms':>12}{'get p99 ms':>12}")
+    for row in result["jobs"]:
+        print(f"{row['job']:<26}{row['seconds']:>8.2f}{row['scanned_per_sec']:>12,}{row['written']:>10,}"
+              f"{row['filtered']:>10,}{row['get_p50_ms']:>12}{row['get_p99_ms']:>12}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "background.json").write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
