@@ -14,6 +14,7 @@ from aerolite.expr import (
     BinRead,
     BinType,
     CdtRead,
+    Expr,
     ExprError,
     ExpType,
     KeyRead,
@@ -139,3 +140,25 @@ def test_runtime_type_mix_through_a_variable_is_unknown() -> None:
             Apply(Op.ADD, (Var("x"), Val(1))))
     assert value(e, f=True, i=1, j=2) == 2
     assert value(e, f=True, j=2) is UNKNOWN
+
+
+def _cmp(op: Op, name: str, t: ExpType, v: object, literal_left: bool = False) -> Expr:
+    pair = (Val(v), BinRead(t, name)) if literal_left else (BinRead(t, name), Val(v))
+    return Apply(op, pair)
+
+
+@pytest.mark.parametrize("junction", [Op.AND, Op.OR])
+@pytest.mark.parametrize("args", [
+    (_cmp(Op.GT, "a", ExpType.INT, 1), _cmp(Op.EQ, "s", ExpType.STRING, "x"), _cmp(Op.LE, "f", ExpType.FLOAT, 2.5)),
+    (_cmp(Op.LT, "a", ExpType.INT, 5, True), Apply(Op.GT, (Apply(Op.ADD, (BinRead(ExpType.INT, "a"), Val(1))), Val(2))),
+     _cmp(Op.NE, "b", ExpType.BOOL, True)),
+    (Apply(Op.NOT, (_cmp(Op.EQ, "s", ExpType.STRING, "x"),)), _cmp(Op.GE, "a", ExpType.INT, 2),
+     Apply(Op.IS_TOMBSTONE), _cmp(Op.EQ, "b", ExpType.BOOL, False)),
+])
+def test_chained_junctions_select_exactly_when_the_value_is_true(junction: Op, args: tuple[Expr, ...]) -> None:
+    """Bin-versus-literal tests chained into their successors keep and/or's three-valued verdict."""
+    pred, value = compile_filter(Apply(junction, args)), compile_value(Apply(junction, args))
+    for bins in ({}, {"a": 3, "s": "x", "f": 1.0, "b": False}, {"a": 0, "s": "y", "f": 9.5, "b": True},
+                 {"a": "3", "s": 1, "f": 2, "b": 0}, {"a": 9}):
+        r = Record(bytes(20), "s", None, bins, 1, 0, 0)
+        assert pred(r) is (value(r) is True), bins

@@ -1,7 +1,8 @@
 """AEL, the Aerospike Expression Language: text → expression IR → wire bytes or a compiled filter.
 
 Modules, one job each: ``lexer`` (tokens) → ``parser`` (grammar, with ``paths`` for CDT paths and
-``pending`` for type inference) → IR; ``printer`` (IR → canonical text); ``literals`` and ``params``
+``pending`` for type inference) → IR, with ``shapes`` reading the commonest shape (bin-versus-literal
+comparisons joined by and/or) in one regex pass before the general parser; ``printer`` (IR → canonical text); ``literals`` and ``params``
 (values as AEL text, printf binding); this module ties them together with LRU caches.
 
 Dialect (reference/ael.md): the client grammar G1 with the G2/G3 conveniences, plus the spellings of
@@ -46,6 +47,7 @@ from aerolite.ael.errors import AelSyntaxError
 from aerolite.ael.params import bind, has_conversions
 from aerolite.ael.parser import Parser
 from aerolite.ael.printer import to_text
+from aerolite.ael.shapes import simple_filter
 from aerolite.expr import Ael, Apply, CdtRead, Expr, Filter, Let, Regex, compile_filter, decode, encode
 
 __all__ = ["AelSyntaxError", "filter_from_text", "filter_from_wire", "parse", "to_text", "to_wire"]
@@ -54,7 +56,8 @@ __all__ = ["AelSyntaxError", "filter_from_text", "filter_from_wire", "parse", "t
 def _parse_now(text: str, params: tuple[Any, ...]) -> Expr:
     if params and has_conversions(text):
         text = bind(text, params)
-    return Parser(text, params).parse()
+    simple = simple_filter(text)
+    return simple if simple is not None else Parser(text, params).parse()
 
 
 @lru_cache(maxsize=4096, typed=True)

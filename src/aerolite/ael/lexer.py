@@ -33,12 +33,13 @@ _TOKEN = re.compile(
     | (?P<path>\$\.)
     | (?P<var>\$\{(?P<varname>[A-Za-z_][A-Za-z0-9_]*)\})
     | (?P<param>\?(?P<index>\d+))
-    | (?P<op>>>>|\*\*|==|!=|>=|<=|<<|>>|=>|=~|[-+*/%~&|^<>()\[\]{},:.=!\#])
+    | (?P<match>=~(?:[ \t\r\n]*/(?P<pattern>(?:\\.|[^/\\\n])*)/(?P<flags>[A-Za-z]*))?)
+    | (?P<op>>>>|\*\*|==|!=|>=|<=|<<|>>|=>|[-+*/%~&|^<>()\[\]{},:.=!\#])
     | (?P<end>$)
+    | (?P<bad>.)
     )""",
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
-_REGEX = re.compile(r"[ \t\r\n]*/((?:\\.|[^/\\\n])*)/([A-Za-z]*)")
 _ESCAPE = re.compile(r"\\([\\'\"])")
 _VALUE_END = frozenset({"int", "float", "str", "name", "blob", "var", "param"})
 _CLOSERS = frozenset({")", "]", "}"})
@@ -46,7 +47,7 @@ _CLOSERS = frozenset({")", "]", "}"})
 
 def unquote(body: str) -> str:
     """The value of a quoted string's body."""
-    return _ESCAPE.sub(r"\1", body)
+    return _ESCAPE.sub(r"\1", body) if "\\" in body else body
 
 
 def _number(text: str) -> tuple[str, Any]:
@@ -60,57 +61,53 @@ def _number(text: str) -> tuple[str, Any]:
 
 
 def tokenize(text: str) -> list[Token]:
-    """The tokens of ``text``."""
+    """The tokens of ``text``.
+
+    Every position matches some alternative of ``_TOKEN`` (``bad`` catches the rest), so one
+    ``finditer`` pass covers the text; it restarts only to split ``.5`` after a value into ``.`` ``5``.
+    """
     tokens: list[Token] = []
+    append = tokens.append
     pos = 0
-    match = _TOKEN.match
     while True:
-        m = match(text, pos)
-        if m is None:
-            start = len(text) - len(text[pos:].lstrip(" \t\r\n"))
-            raise AelSyntaxError(_lex_error(text, start), text, start)
-        kind = m.lastgroup or "end"
-        start, end = m.start(kind), m.end()
-        if kind == "num":
-            raw = m.group(kind)
-            if raw[0] == "." and tokens and (tokens[-1][0] in _VALUE_END or tokens[-1][1] in _CLOSERS):
-                tokens.append(("op", ".", start, start + 1))
-                pos = start + 1
-                continue
-            kind, value = _number(raw)
-        elif kind == "name":
-            value = m.group(kind)
-        elif kind == "str":
-            value = unquote(m.group(kind)[1:-1])
-        elif kind == "op":
-            value = m.group(kind)
-            if value == "=~":
-                tokens.append(("op", value, start, end))
-                pos = _regex(text, end, tokens)
-                continue
-        elif kind == "var":
-            value = m.group("varname")
-        elif kind == "param":
-            value = int(m.group("index"))
-        elif kind == "blob":
-            value = _blob(m, text, start)
-        elif kind == "path":
-            value = "$."
-        else:
-            tokens.append(("end", None, len(text), len(text)))
-            return tokens
-        tokens.append((kind, value, start, end))
-        pos = end
+        for m in _TOKEN.finditer(text, pos):
+            kind = m.lastgroup or "end"
+            start, end = m.span(kind)
+            if kind == "name" or kind == "op":  # the commonest kinds first
+                append((kind, text[start:end], start, end))
+            elif kind == "path":
+                append(("path", "$.", start, end))
+            elif kind == "num":
+                if text[start] == "." and tokens and (tokens[-1][0] in _VALUE_END or tokens[-1][1] in _CLOSERS):
+                    append(("op", ".", start, start + 1))
+                    pos = start + 1
+                    break
+                append((*_number(text[start:end]), start, end))
+            elif kind == "str":
+                append(("str", unquote(text[start + 1 : end - 1]), start, end))
+            elif kind == "match":
+                append(("op", "=~", start, start + 2))
+                append(_regex(m, text))
+            elif kind == "var":
+                append(("var", m.group("varname"), start, end))
+            elif kind == "param":
+                append(("param", int(m.group("index")), start, end))
+            elif kind == "blob":
+                append(("blob", _blob(m, text, start), start, end))
+            elif kind == "bad":
+                raise AelSyntaxError(_lex_error(text, start), text, start)
+            else:
+                append(("end", None, end, end))
+                return tokens
 
 
-def _regex(text: str, pos: int, tokens: list[Token]) -> int:
-    m = _REGEX.match(text, pos)
-    if m is None:
-        start = len(text) - len(text[pos:].lstrip(" \t\r\n"))
+def _regex(m: re.Match[str], text: str) -> Token:
+    pattern = m.group("pattern")
+    if pattern is None:
+        end = m.end()
+        start = len(text) - len(text[end:].lstrip(" \t\r\n"))
         raise AelSyntaxError("expected a /regex/ after '=~'", text, start)
-    pattern = m.group(1).replace("\\/", "/")
-    tokens.append(("regex", (pattern, m.group(2)), m.start(1) - 1, m.end()))
-    return m.end()
+    return "regex", (pattern.replace("\\/", "/"), m.group("flags")), m.start("pattern") - 1, m.end()
 
 
 def _blob(m: re.Match[str], text: str, start: int) -> bytes:

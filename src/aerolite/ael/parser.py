@@ -57,6 +57,7 @@ METADATA = {
     "keyExists": Op.KEY_EXISTS, "isTombstone": Op.IS_TOMBSTONE, "recordSize": Op.RECORD_SIZE,
     "deviceSize": Op.DEVICE_SIZE, "memorySize": Op.MEMORY_SIZE,
 }
+_PATH_CALLS = frozenset({*METADATA, "digestModulo", "key"})
 CASTS = {"asInt": Op.TO_INT, "toInt": Op.TO_INT, "asFloat": Op.TO_FLOAT, "toFloat": Op.TO_FLOAT}
 # name → (opcode, minimum arguments, maximum arguments or None, named argument order or None)
 FUNCTIONS: dict[str, tuple[Op, int, int | None, tuple[str, ...] | None]] = {
@@ -446,12 +447,15 @@ class Parser:
     # -- paths ---------------------------------------------------------------------------------
     def path(self) -> Expr:
         tok = self.next()
-        if tok[0] == "name" and tok[1] in (*METADATA, "digestModulo", "key") and self.is_op("("):
+        if tok[0] == "name" and tok[1] in _PATH_CALLS and self.is_op("("):
             return self.metadata(tok)
         if (tok[0] == "str" and tok[1]) or tok[0] == "name":
             name = tok[1]
         else:
             self.fail(f"expected a bin name after '$.', found {describe(tok)}", tok)
+        after = self.peek()
+        if after[0] != "op" or after[1] not in (".", ":"):  # a bare bin, the commonest path
+            return PendingBin(name)
         spec = PathSpec(name, bin_pin=self.pin())
         parts: list[Part] = []
         while self.is_op("."):

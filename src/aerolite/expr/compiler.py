@@ -39,6 +39,7 @@ _MIRROR = {Op.EQ: Op.EQ, Op.NE: Op.NE, Op.GT: Op.LT, Op.GE: Op.LE, Op.LT: Op.GT,
 _EXACT = {ExpType.INT: int, ExpType.FLOAT: float, ExpType.STRING: str, ExpType.BOOL: bool}
 _NATIVE_ORDER = frozenset({ExpType.INT, ExpType.FLOAT, ExpType.STRING, ExpType.BOOL, ExpType.BLOB})
 _REGEX_ICASE, _REGEX_NEWLINE = 2, 8
+_AND, _OR, _NOT = Op.AND, Op.OR, Op.NOT  # enum attribute reads are slow; compile runs per command
 
 
 def _templates(body: str) -> dict[Op, Callable[..., Value]]:
@@ -63,6 +64,20 @@ _BIN_VS_CONST_VALUE = _templates(
     "    def f(r):\n"
     "        v = r.bins.get(name)\n"
     "        return (v OP c) if type(v) is kind else UNKNOWN\n"
+    "    return f\n"
+)
+_BIN_VS_CONST_AND = _templates(
+    "def make(name, kind, c, rest):\n"
+    "    def f(r):\n"
+    "        v = r.bins.get(name)\n"
+    "        return type(v) is kind and v OP c and rest(r)\n"
+    "    return f\n"
+)
+_BIN_VS_CONST_OR = _templates(
+    "def make(name, kind, c, rest):\n"
+    "    def f(r):\n"
+    "        v = r.bins.get(name)\n"
+    "        return (type(v) is kind and v OP c) or rest(r)\n"
     "    return f\n"
 )
 _VALUE_VS_CONST_PRED = _templates(
@@ -103,6 +118,9 @@ class _Compiler:
     """Turns one IR tree into closures; holds no state between trees."""
 
     def value(self, e: Expr, env: _Env) -> Value:
+        fused = _fused_compare(e, _BIN_VS_CONST_VALUE)
+        if fused is not None:  # a typed bin against a literal of its type: nothing to check
+            return fused
         static.check(e, env.types)
         if isinstance(e, Val):
             v = e.value
@@ -115,29 +133,42 @@ class _Compiler:
         return handler(self, e, env)
 
     def pred(self, e: Expr, env: _Env) -> Filter:
+        fused: Filter | None = _fused_compare(e, _BIN_VS_CONST_PRED)
+        if fused is not None:  # a typed bin against a literal of its type: nothing to check
+            return fused
         if isinstance(e, Apply):
             static.check(e, env.types)
-            if e.op == Op.AND:
-                return _all([self.pred(a, env) for a in e.args])
-            if e.op == Op.OR:
-                return _any([self.pred(a, env) for a in e.args])
-            if e.op == Op.NOT:
-                inner = self.value(e.args[0], env)
-                return lambda r: inner(r) is False
-            if e.op in COMPARISONS:
-                fused: Filter | None = _fused_compare(e, _BIN_VS_CONST_PRED)
-                if fused is None:
-                    fused = self.typed_compare(e, env, _VALUE_VS_CONST_PRED)
+            op = e.op
+            if op in COMPARISONS:
+                fused = self.typed_compare(e, env, _VALUE_VS_CONST_PRED)
                 if fused is not None:
                     return fused
+            elif op in (_AND, _OR):
+                return self.junction(e, env)
+            elif op == _NOT:
+                inner = self.value(e.args[0], env)
+                return lambda r: inner(r) is False
         whole = self.value(e, env)
         return lambda r: whole(r) is True
 
+    def junction(self, e: Apply, env: _Env) -> Filter:
+        """``and`` / ``or``: a typed-bin-versus-literal test with more tests after it becomes one
+        closure that tests and then calls the rest, one call per test and record instead of two."""
+        combine, chained = (_all, _BIN_VS_CONST_AND) if e.op == _AND else (_any, _BIN_VS_CONST_OR)
+        steps = [_fused_operands(a) or self.pred(a, env) for a in e.args]  # left to right, as errors go
+        tail: list[Filter] = []
+        for step in reversed(steps):
+            if not isinstance(step, tuple):
+                tail.insert(0, step)
+                continue
+            op, name, kind, c = step
+            tail = [chained[op](name, kind, c, combine(tail)) if tail else _BIN_VS_CONST_PRED[op](name, kind, c)]
+        return combine(tail)
+
     def apply(self, e: Apply, env: _Env) -> Value:
         op = e.op
-        if op in COMPARISONS:
-            return (_fused_compare(e, _BIN_VS_CONST_VALUE) or self.typed_compare(e, env, _VALUE_VS_CONST_VALUE)
-                    or self.compare(e, env))
+        if op in COMPARISONS:  # value() has tried the fused form
+            return self.typed_compare(e, env, _VALUE_VS_CONST_VALUE) or self.compare(e, env)
         if op in _LOGIC:
             return _LOGIC[op]([self.value(a, env) for a in e.args])
         if op in arith.FUNCTIONS:
@@ -292,8 +323,17 @@ _NODE_HANDLERS: dict[type, Callable[[_Compiler, Any, _Env], Value]] = {
 }
 
 
-def _fused_compare(e: Apply, templates: dict[Op, Callable[..., Value]]) -> Value | None:
+def _fused_compare(e: Expr, templates: dict[Op, Callable[..., Value]]) -> Value | None:
     """The single-closure form of ``typed bin OP literal`` (either order), or None."""
+    parts = _fused_operands(e)
+    return None if parts is None else templates[parts[0]](*parts[1:])
+
+
+def _fused_operands(e: Expr) -> tuple[Op, str, type, Any] | None:
+    """``(op, bin name, Python type, literal)`` when ``e`` compares a typed bin with a literal of
+    that type (either order; a literal on the left mirrors the operator), else None."""
+    if not isinstance(e, Apply) or e.op not in COMPARISONS:
+        return None
     left, right = e.args
     op = e.op
     if isinstance(left, Val) and isinstance(right, BinRead):
@@ -303,7 +343,7 @@ def _fused_compare(e: Apply, templates: dict[Op, Callable[..., Value]]) -> Value
     kind = _EXACT.get(left.type)
     if kind is None or type(right.value) is not kind:
         return None
-    return templates[op](left.name, kind, right.value)
+    return op, left.name, kind, right.value
 
 
 def _strict(fn: Callable[..., Any], args: list[Value]) -> Value:

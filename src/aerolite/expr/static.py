@@ -20,6 +20,9 @@ from aerolite.values.types import GeoJson, Hll, Special
 TypeEnv = Mapping[str, "ExpType | None"]
 
 NUMERIC = frozenset({ExpType.INT, ExpType.FLOAT})
+_ONLY = {t: frozenset({t}) for t in ExpType}
+_CONTAINERS = frozenset({ExpType.LIST, ExpType.MAP})
+_NAMES = {op: op.name.lower() for op in Op}  # Op.name goes through enum's slow property
 _SAME_AS_ARGS = frozenset({Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.ABS, Op.MIN, Op.MAX})
 _FLOAT_OPS = frozenset({Op.POW, Op.LOG, Op.FLOOR, Op.CEIL})
 _INT_OPS = frozenset({
@@ -127,40 +130,40 @@ def check(e: Expr, env: TypeEnv) -> None:
     if isinstance(e, Apply):
         _check_apply(e, env)
     elif isinstance(e, Regex):
-        _require((e.arg,), frozenset({ExpType.STRING}), env, "a regex match")
+        _require((e.arg,), _ONLY[ExpType.STRING], env, "a regex match")
     elif isinstance(e, CdtRead):
         container = ExpType.LIST if e.op in LIST_OPS else ExpType.MAP
-        outer = frozenset({ExpType.LIST, ExpType.MAP}) if e.ctx else frozenset({container})
+        outer = _CONTAINERS if e.ctx else _ONLY[container]
         _require((e.bin,), outer, env, f"a {container.name.lower()} read")
 
 
 def _check_apply(e: Apply, env: TypeEnv) -> None:
-    op, args, name = e.op, e.args, e.op.name.lower()
+    op, args, name = e.op, e.args, _NAMES[e.op]
     if op in COMPARISONS:
         _same(args, env, f"comparison {name}")
     elif op in LOGICAL:
-        _require(args, frozenset({ExpType.BOOL}), env, name)
+        _require(args, _ONLY[ExpType.BOOL], env, name)
     elif op in _SAME_AS_ARGS:
         _require(args, NUMERIC, env, name)
         _same(args, env, name)
     elif op in _FLOAT_OPS or op == Op.TO_INT:
-        _require(args, frozenset({ExpType.FLOAT}), env, name)
+        _require(args, _ONLY[ExpType.FLOAT], env, name)
     elif op in _INT_OPS or op == Op.TO_FLOAT:
-        _require(args, frozenset({ExpType.INT}), env, name)
+        _require(args, _ONLY[ExpType.INT], env, name)
     elif op in (Op.INT_LSCAN, Op.INT_RSCAN):
-        _require(args[:1], frozenset({ExpType.INT}), env, name)
-        _require(args[1:], frozenset({ExpType.BOOL}), env, name)
+        _require(args[:1], _ONLY[ExpType.INT], env, name)
+        _require(args[1:], _ONLY[ExpType.BOOL], env, name)
     elif op == Op.GEO:
-        _require(args, frozenset({ExpType.GEO}), env, "geo compare")
+        _require(args, _ONLY[ExpType.GEO], env, "geo compare")
     elif op == Op.IN_LIST:
-        _require(args[1:], frozenset({ExpType.LIST}), env, "in_list")
+        _require(args[1:], _ONLY[ExpType.LIST], env, "in_list")
     elif op in (Op.MAP_KEYS, Op.MAP_VALUES):
-        _require(args, frozenset({ExpType.MAP}), env, name)
+        _require(args, _ONLY[ExpType.MAP], env, name)
     elif op == Op.COND:
         if len(args) % 2 == 0:
             raise ExprError("cond needs condition/value pairs and a default")
         _same(args[1::2] + args[-1:], env, "cond branches")
-        _require(args[:-1:2], frozenset({ExpType.BOOL}), env, "cond conditions")
+        _require(args[:-1:2], _ONLY[ExpType.BOOL], env, "cond conditions")
     elif op == Op.DIGEST_MODULO:
         arg = args[0]
         if not (isinstance(arg, Val) and type(arg.value) is int and arg.value > 0):
