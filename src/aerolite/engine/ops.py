@@ -10,6 +10,7 @@ from __future__ import annotations
 from operator import add
 from typing import Any, Final, NamedTuple
 
+from aerolite.engine.cdt import bits, hll
 from aerolite.engine.cdt.apply import cdt_modify, cdt_read
 from aerolite.engine.cdt.exp_ops import SKIP, exp_read, exp_write_value
 from aerolite.engine.record import Record
@@ -30,7 +31,8 @@ READ_KINDS = frozenset({OpKind.CDT_READ, OpKind.EXP_READ, OpKind.BITS_READ, OpKi
 """Reads other than plain bin reads; they always answer."""
 SUPPORTED_KINDS = frozenset(
     {OpKind.READ, OpKind.WRITE, OpKind.INCR, OpKind.APPEND, OpKind.PREPEND, OpKind.TOUCH, OpKind.DELETE_ALL,
-     OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.EXP_READ, OpKind.EXP_MODIFY}
+     OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.EXP_READ, OpKind.EXP_MODIFY, OpKind.BITS_READ, OpKind.BITS_MODIFY,
+     OpKind.HLL_READ, OpKind.HLL_MODIFY}
 )
 
 
@@ -79,6 +81,10 @@ def read_op(record: Record, op: Op) -> Any:
         return cdt_read(record, op.bin_name, op.value)
     if op.kind == OpKind.EXP_READ:
         return exp_read(record, op.value)
+    if op.kind == OpKind.BITS_READ:
+        return bits.read(record.bins.get(op.bin_name), op.value)
+    if op.kind == OpKind.HLL_READ:
+        return hll.read(record.bins.get(op.bin_name), op.value)
     raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {op.kind.name} is not supported")
 
 
@@ -102,6 +108,12 @@ def apply_write(record: Record, op: Op) -> Any:
     elif kind == OpKind.CDT_MODIFY:
         answer = cdt_modify(record, op.bin_name, op.value)
         return NO_RESULT if answer is None else answer
+    elif kind == OpKind.BITS_MODIFY:
+        _store(bins, op.bin_name, bits.modify(bins.get(op.bin_name), op.value))
+    elif kind == OpKind.HLL_MODIFY:
+        value, answer = hll.modify(bins.get(op.bin_name), op.value)
+        _store(bins, op.bin_name, value)
+        return NO_RESULT if answer is None else answer
     elif kind == OpKind.EXP_MODIFY:
         value = exp_write_value(record, op.bin_name, op.value)
         if value is not SKIP:
@@ -109,6 +121,12 @@ def apply_write(record: Record, op: Op) -> Any:
     elif kind != OpKind.TOUCH:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {kind.name} is not supported")
     return NO_RESULT
+
+
+def _store(bins: dict[str, Any], name: str, value: bytes | None) -> None:
+    """Keep a bit or HLL op's new value; None means the op left the bin as it was."""
+    if value is not None:
+        bins[name] = value
 
 
 def _is_int(value: Any) -> bool:
