@@ -306,3 +306,16 @@ async def test_closed_cluster_refuses_new_work(server: ServerProcess) -> None:
         session.background_task()
     with pytest.raises(RuntimeError, match="closed"):
         closing.create_session()
+
+
+async def test_background_job_by_id_polls_waits_and_aborts(cluster: Cluster, session: Session) -> None:
+    ds = DataSet.of("test", "sdk_by_id")
+    await seed(cluster, ds, 300)
+    started = await session.background_task().update(ds).bin("seen").add(1).records_per_second(100).execute()
+    found = session.background_job(started.task_id)
+    assert found.task_id == started.task_id
+    assert await found.status() is TaskStatus.IN_PROGRESS
+    assert await found.abort() is True
+    assert await found.wait_till_complete(sleep_time=0.05, timeout=10) is True
+    assert (await found.progress()).aborted
+    assert await session.background_job(12345).status() is TaskStatus.NOT_FOUND

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from aerolite import Cluster, ClusterDefinition, DataSet, Session
+from aerolite import AerospikeError, Cluster, ClusterDefinition, DataSet, Session
 from tests.conftest import ServerProcess
 
 SCORING = """
@@ -93,3 +93,14 @@ async def test_unknown_module_fails_records_not_the_submit(cluster: Cluster) -> 
     record = await cluster.native_client.get(ds.id(0))
     assert record.generation == 1
 
+
+
+async def test_udfs_lists_registered_modules_and_compile_errors_read_plainly(cluster: Cluster) -> None:
+    session = cluster.create_session()
+    await session.register_udf("function one(rec)\n  return 1\nend\n", "listed_mod")
+    modules = {m.name: m for m in await session.udfs()}
+    assert "listed_mod" in modules and modules["listed_mod"].language == "LUA" and len(modules["listed_mod"].hash) == 40
+    with pytest.raises(AerospikeError, match=r"broken_mod\.lua:2: .*expected"):
+        await session.register_udf("function broken(rec\n  return 1\nend\n", "broken_mod")
+    await session.remove_udf("listed_mod")
+    assert "listed_mod" not in {m.name for m in await session.udfs()}

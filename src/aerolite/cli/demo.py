@@ -18,13 +18,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import aerospike_native as an
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from aerolite.sdk import AerospikeError, BackgroundTask, ClusterDefinition, DataSet, JobProgress, Session
+from aerolite.cli.display import counters, make_console, progress_bars
+from aerolite.sdk import (
+    AerospikeError,
+    BackgroundTask,
+    ClusterDefinition,
+    DataSet,
+    ErrorStrategy,
+    JobProgress,
+    Session,
+)
 
 USERS = DataSet.of("test", "users")
 COUNTRIES = ("NL", "US", "DE", "FR", "JP", "BR")
@@ -59,9 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if args.records < 1 or args.concurrency < 1:
         Console(stderr=True).print("--records and --concurrency must be at least 1")
         return 2
-    console = Console()
-    if not console.is_terminal:
-        console.width = 120  # logs and CI: do not squeeze the table into 80 columns
+    console = make_console()
     return asyncio.run(_demo(args.records, args.concurrency, args.seed, console))
 
 
@@ -71,8 +76,8 @@ async def _demo(records: int, concurrency: int, seed: int, console: Console) -> 
         cluster = await definition.connect()
     async with cluster:
         console.print(f"embedded engine listening on [bold]{cluster.address}[/]")
-        await _load(cluster.native_client, records, concurrency, seed, console)
         session = cluster.create_session()
+        await load_users(session, USERS, records, concurrency, seed, console)
         outcomes = [await job(session, console) for job in _JOBS]
         total = await session.background_task().update(USERS).count()
     console.print(_table(outcomes))
@@ -87,13 +92,16 @@ LOAD_BATCH = 500
 """Users written per batch request while loading (one round trip for many records)."""
 
 
-async def _load(client: Any, records: int, concurrency: int, seed: int, console: Console) -> None:
+async def load_users(session: Session, dataset: DataSet, records: int, concurrency: int, seed: int,
+                     console: Console) -> None:
+    """Write ``records`` generated users (keys 0..records-1) with concurrent batch upserts, under a live bar.
+
+    Shared by ``aerolite demo`` and ``aerolite load``, so both load the very same data for a seed.
+    """
     rng = random.Random(seed)
     batches = iter(range(0, records, LOAD_BATCH))
-    policy = an.BatchPolicy()
-    policy.total_timeout = 30_000
     loaded = 0
-    with _progress(console) as bars:
+    with progress_bars(console) as bars:
         bar = bars.add_task("loading users", total=records, detail="")
         started = time.monotonic()
 
@@ -101,8 +109,8 @@ async def _load(client: Any, records: int, concurrency: int, seed: int, console:
             nonlocal loaded
             for start in batches:
                 ids = range(start, min(start + LOAD_BATCH, records))
-                await client.batch_write([USERS.id(i) for i in ids], [user(i, rng) for i in ids],
-                                         batch_policy=policy)
+                await session.upsert(dataset.ids(ids)).put([user(i, rng) for i in ids]).execute(
+                    on_error=ErrorStrategy.RAISE)
                 loaded += len(ids)
                 rate = loaded / max(time.monotonic() - started, 1e-9)
                 bars.update(bar, completed=loaded, detail=f"{rate:,.0f} records/s")
@@ -113,20 +121,14 @@ async def _load(client: Any, records: int, concurrency: int, seed: int, console:
     console.print(f"loaded {records:,} users in {seconds:.1f} s ({records / seconds:,.0f} records/s)")
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description:<16}"), BarColumn(), TaskProgressColumn(),
-                    TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), console=console)
-
-
 async def _watch(name: str, submit: Awaitable[BackgroundTask], console: Console) -> tuple[JobProgress, float]:
     """Run a job with a live bar; its final progress and seconds from submit to completion."""
     started = time.monotonic()
     task = await submit
-    with _progress(console) as bars:
+    with progress_bars(console) as bars:
         bar = bars.add_task(name, total=100.0, detail="")
         async for p in task.watch(interval=0.1):
-            bars.update(bar, completed=p.percent,
-                        detail=f"scanned {p.scanned:,}  written {p.written:,}  filtered {p.filtered_out:,}")
+            bars.update(bar, completed=p.percent, detail=counters(p))
     return p, time.monotonic() - started
 
 

@@ -7,11 +7,13 @@ import logging
 import sys
 from pathlib import Path
 
-from aerolite.server.app import run
+from aerolite.cli.commands import add_node_commands
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from aerolite.server.app import run  # the engine loads only for this subcommand
+
     data_dir = Path(args.data_dir) if args.data_dir else None
     specs = args.namespace or ["test"]
     try:
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--concurrency", type=int, default=4, help="batch writes in flight while loading (default 4)")
     demo.add_argument("--seed", type=int, default=7, help="random seed of the generated data")
     demo.set_defaults(handler=_demo)
+    add_node_commands(sub)
     return parser
 
 

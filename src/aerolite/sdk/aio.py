@@ -27,7 +27,7 @@ from aerolite.sdk.kv import KeyPlan
 from aerolite.sdk.query import STREAM_CHUNK, QueryPlan, StreamCore
 from aerolite.sdk.records import RecordResult
 from aerolite.sdk.session_state import SessionState
-from aerolite.sdk.udf import udf_module
+from aerolite.sdk.udf import UdfModule, udf_module
 
 T = TypeVar("T")
 
@@ -63,7 +63,7 @@ class BackgroundTask(TaskBase):
 
             if await task.status() is TaskStatus.COMPLETE: ...
         """
-        return await run(flows.status(self._native))
+        return await run(self._status_flow())
 
     async def wait_till_complete(self, sleep_time: float = 0.25, timeout: float | None = 60.0) -> bool:
         """Poll every ``sleep_time`` s until the job is done; ``TimeoutError`` after ``timeout`` s (None: never).
@@ -72,7 +72,7 @@ class BackgroundTask(TaskBase):
 
             await task.wait_till_complete(sleep_time=0.1, timeout=300)
         """
-        return await run(flows.wait(self._native, f"job {self.task_id}", sleep_time, timeout))
+        return await run(self._wait_flow(sleep_time, timeout))
 
     async def progress(self) -> JobProgress:
         """The job's counters now: scanned, written, failed, filtered out, rate, percent, status.
@@ -247,6 +247,24 @@ class Session(SessionBase[
         body, server_path = udf_module(source, name)
         await run(flows.register_udf(self._state.checked().client, body, server_path))
         return server_path.removesuffix(".lua")
+
+    async def udfs(self) -> list[UdfModule]:
+        """The Lua modules registered on the cluster.
+
+        Example::
+
+            names = [module.name for module in await session.udfs()]
+        """
+        return await run(flows.list_udfs(self._state.checked().client))
+
+    def background_job(self, task_id: int) -> BackgroundTask:
+        """The task of an existing job, by id (e.g. one another process started): poll, watch or abort it.
+
+        Example::
+
+            await session.background_job(12345).abort()
+        """
+        return BackgroundTask(self._state.checked().client, None, task_id)
 
     async def remove_udf(self, name: str) -> None:
         """Remove a registered Lua module.

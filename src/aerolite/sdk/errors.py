@@ -18,6 +18,7 @@ import aerospike_native as an
 import aerospike_native.exceptions as anx
 
 from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.sdk.udf import explain_compile_error
 
 
 class AerospikeError(Exception):
@@ -209,7 +210,7 @@ def from_native(exc: BaseException) -> AerospikeError:
     """Convert an ``aerospike_native`` exception into its SDK family, keeping the server's text."""
     raw: Any = getattr(exc, "result_code", None)
     code = int(raw) if raw is not None else _code_of_class(exc)
-    detail = getattr(exc, "base_message", None) or str(exc)
+    detail = explain_compile_error(getattr(exc, "base_message", None) or str(exc))
     return error_for(code, detail, in_doubt=bool(getattr(exc, "in_doubt", False)))
 
 

@@ -11,10 +11,12 @@ from typing import Any, Generic, Protocol, TypeVar, overload
 
 import aerospike_native as an
 
+from aerolite.sdk import flows
 from aerolite.sdk.background import BackgroundTaskSession, CountT, Runner, TaskT
 from aerolite.sdk.behavior import Behavior
 from aerolite.sdk.dataset import DataSet
 from aerolite.sdk.embedded import EmbeddedServer
+from aerolite.sdk.jobs import TaskStatus
 from aerolite.sdk.kv import KeyPlan, ReadBuilder, ReadKind, WriteBuilder, WriteKind
 from aerolite.sdk.query import QueryBuilder, QueryPlan
 from aerolite.sdk.session_state import SessionState
@@ -39,13 +41,17 @@ class SessionRunner(Runner[TaskT, CountT], Protocol[TaskT, CountT, OneT, ManyT, 
 
 
 class TaskBase:
-    """A submitted job's identity: the client that polls it and the client's task handle."""
+    """A job's identity: the client that polls it, and the client's task handle when this session
+    started it (None for a job found by id, e.g. one started by another process)."""
 
-    __slots__ = ("_client", "_native")
+    __slots__ = ("_client", "_id", "_native")
 
-    def __init__(self, client: Any, native_task: Any) -> None:
+    def __init__(self, client: Any, native_task: Any | None, task_id: int | None = None) -> None:
         self._client = client
         self._native = native_task
+        self._id = int(native_task.task_id) if native_task is not None else task_id
+        if self._id is None:
+            raise ValueError("a task needs the client's task handle or a task id")
 
     @property
     def task_id(self) -> int:
@@ -55,7 +61,14 @@ class TaskBase:
 
             print(f"job {task.task_id} started")
         """
-        return int(self._native.task_id)
+        assert self._id is not None
+        return self._id
+
+    def _status_flow(self) -> flows.Flow[TaskStatus]:
+        return flows.task_status(self._client, self._native, self.task_id)
+
+    def _wait_flow(self, sleep_time: float, timeout: float | None) -> flows.Flow[bool]:
+        return flows.wait(self._native, f"job {self.task_id}", sleep_time, timeout, self._status_flow)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(task_id={self.task_id})"

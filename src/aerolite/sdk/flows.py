@@ -10,7 +10,7 @@ parsing of info replies, polling logic, timeouts — lives here once, so ``aerol
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -29,6 +29,7 @@ from aerolite.sdk.jobs import (
     namespace_rps_cap,
 )
 from aerolite.sdk.query import QueryPlan
+from aerolite.sdk.udf import UdfModule, parse_udf_list
 
 T = TypeVar("T")
 
@@ -149,12 +150,32 @@ def status(native_task: Any) -> Flow[TaskStatus]:
     return TaskStatus.of_native(native)
 
 
-def wait(native_task: Any, what: str, sleep_time: float, timeout: float | None) -> Flow[bool]:
-    """Poll until the task is no longer in progress (NOT_FOUND counts as finished); True when done."""
+def job_status(client: Any, task_id: int) -> Flow[TaskStatus]:
+    """One status poll of a job known only by its id (one this session did not start)."""
+    jobs = merge_nodes((yield from info_all(client, f"query-show:id={task_id}")))
+    if not jobs:
+        return TaskStatus.NOT_FOUND
+    return TaskStatus.IN_PROGRESS if jobs[0].status == "active" else TaskStatus.COMPLETE
+
+
+def task_status(client: Any, native_task: Any | None, task_id: int) -> Flow[TaskStatus]:
+    """A status poll through the client's task handle when there is one, else by id."""
+    if native_task is None:
+        return (yield from job_status(client, task_id))
+    return (yield from status(native_task))
+
+
+def wait(native_task: Any, what: str, sleep_time: float, timeout: float | None,
+         poll: Callable[[], Flow[TaskStatus]] | None = None) -> Flow[bool]:
+    """Poll until the task is no longer in progress (NOT_FOUND counts as finished); True when done.
+
+    ``poll`` replaces the client task's own status poll (for jobs known only by id).
+    """
     if sleep_time <= 0:
         raise ValueError(f"sleep_time must be > 0 seconds, not {sleep_time!r}")
     deadline = None if timeout is None else time.monotonic() + timeout
-    while (yield from status(native_task)) is TaskStatus.IN_PROGRESS:
+    poll = poll or (lambda: status(native_task))
+    while (yield from poll()) is TaskStatus.IN_PROGRESS:
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             raise TimeoutError(9, f"TIMEOUT (9): {what} still running after {timeout} s: wait longer or abort it")
@@ -197,6 +218,12 @@ def register_udf(client: Any, body: bytes, server_path: str) -> Flow[None]:
     """Register a Lua module and wait until every node has it."""
     task = yield Call(client, "register_udf", (body, server_path, an.UDFLang.LUA))
     yield from wait(task, f"registering {server_path}", 0.05, 30.0)
+
+
+def list_udfs(client: Any) -> Flow[list[UdfModule]]:
+    """The Lua modules registered on the seed node, in registration order."""
+    replies = yield from info_all(client, "udf-list")
+    return parse_udf_list(replies[0]) if replies else []
 
 
 def remove_udf(client: Any, server_path: str) -> Flow[None]:

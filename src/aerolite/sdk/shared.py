@@ -43,6 +43,7 @@ from aerolite.sdk.jobs import JobProgress, TaskStatus
 from aerolite.sdk.kv import ReadBuilder, WriteBuilder
 from aerolite.sdk.query import QueryBuilder
 from aerolite.sdk.records import ErrorStrategy, RecordResult
+from aerolite.sdk.udf import UdfModule
 from aerolite.sdk.verbs import WriteBinBuilder
 
 Filter = _an.Filter
@@ -60,5 +61,6 @@ __all__ = [
     "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobNotFoundError", "JobProgress",
     "KeyBusyError", "QueryBuilder", "QueryError", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
     "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError", "TaskStatus",
-    "TimeoutError", "TransactionError", "UdfError", "UnsupportedError", "WriteBinBuilder", "WriteBuilder",
+    "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder",
+    "WriteBuilder",
 ]

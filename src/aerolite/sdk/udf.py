@@ -1,8 +1,54 @@
-"""Naming and loading Lua UDF modules for registration."""
+"""Naming and loading Lua UDF modules for registration, and reading what nodes say about them."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class UdfModule:
+    """A registered Lua module: its name (for ``function()``), the node's hash of it, its language."""
+
+    name: str
+    hash: str
+    language: str
+
+
+def parse_udf_list(reply: str) -> list[UdfModule]:
+    """Modules from a ``udf-list`` answer (``filename=..,hash=..,type=LUA;`` per module).
+
+    >>> parse_udf_list("filename=scoring.lua,hash=ab12,type=LUA;")
+    [UdfModule(name='scoring', hash='ab12', language='LUA')]
+    """
+    modules = []
+    for entry in filter(None, reply.split(";")):
+        fields = dict(part.partition("=")[::2] for part in entry.split(","))
+        modules.append(UdfModule(fields.get("filename", "").removesuffix(".lua"), fields.get("hash", ""),
+                                 fields.get("type", "")))
+    return modules
+
+
+_COMPILE_ERROR = re.compile(r"compile_error;file=([^;]*);line=(\d+);message=([A-Za-z0-9+/=]*)")
+
+
+def explain_compile_error(text: str) -> str:
+    """A node's ``udf-put`` compile error with its base64 message decoded, or ``text`` unchanged.
+
+    >>> explain_compile_error("compile_error;file=m.lua;line=2;message=J2VuZCcgZXhwZWN0ZWQ=")
+    "m.lua:2: 'end' expected"
+    """
+    found = _COMPILE_ERROR.search(text)
+    if found is None:
+        return text
+    try:
+        message = base64.b64decode(found.group(3)).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return text
+    return f"{found.group(1)}:{found.group(2)}: {message}"
 
 
 def udf_module(source: str | bytes | Path, name: str | None) -> tuple[bytes, str]:

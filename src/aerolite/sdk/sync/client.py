@@ -26,7 +26,7 @@ from aerolite.sdk.kv import KeyPlan
 from aerolite.sdk.query import STREAM_CHUNK, QueryPlan, StreamCore
 from aerolite.sdk.records import RecordResult
 from aerolite.sdk.session_state import SessionState
-from aerolite.sdk.udf import udf_module
+from aerolite.sdk.udf import UdfModule, udf_module
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ class BackgroundTask(TaskBase):
 
             if task.status() is TaskStatus.COMPLETE: ...
         """
-        return run(flows.status(self._native))
+        return run(self._status_flow())
 
     def wait_till_complete(self, sleep_time: float = 0.25, timeout: float | None = 60.0) -> bool:
         """Poll every ``sleep_time`` s until the job is done; ``TimeoutError`` after ``timeout`` s (None: never).
@@ -70,7 +70,7 @@ class BackgroundTask(TaskBase):
 
             task.wait_till_complete(sleep_time=0.1, timeout=300)
         """
-        return run(flows.wait(self._native, f"job {self.task_id}", sleep_time, timeout))
+        return run(self._wait_flow(sleep_time, timeout))
 
     def progress(self) -> JobProgress:
         """The job's counters now: scanned, written, failed, filtered out, rate, percent, status.
@@ -225,6 +225,24 @@ class Session(SessionBase[BackgroundTask, int, RecordResult, list[RecordResult],
         body, server_path = udf_module(source, name)
         run(flows.register_udf(self._state.checked().client, body, server_path))
         return server_path.removesuffix(".lua")
+
+    def udfs(self) -> list[UdfModule]:
+        """The Lua modules registered on the cluster.
+
+        Example::
+
+            names = [module.name for module in session.udfs()]
+        """
+        return run(flows.list_udfs(self._state.checked().client))
+
+    def background_job(self, task_id: int) -> BackgroundTask:
+        """The task of an existing job, by id (e.g. one another process started): poll, watch or abort it.
+
+        Example::
+
+            session.background_job(12345).abort()
+        """
+        return BackgroundTask(self._state.checked().client, None, task_id)
 
     def remove_udf(self, name: str) -> None:
         """Remove a registered Lua module.

@@ -1,0 +1,92 @@
+"""What every command that talks to a node shares: the connection, argument values, and failures as one line.
+
+Commands use the SDK's blocking face (``aerolite.sync``): a command line waits for one thing at a time,
+and Ctrl-C then arrives as a plain ``KeyboardInterrupt`` where the command can ask what to do.
+Failures people cause — an unreachable node, AEL that does not compile, an unknown namespace or job —
+become one line on stderr and exit status 2 (AEL errors add the SDK's caret excerpt), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from aerolite.sdk import AelError, AerospikeError, ConnectionError
+from aerolite.sync import Cluster, ClusterDefinition, Session
+
+USAGE_ERROR = 2
+"""Exit status of a command that could not do what was asked (argparse uses it for bad syntax too)."""
+INTERRUPTED = 130
+"""Exit status after Ctrl-C, as shells report a SIGINT'd process."""
+
+
+class CliError(Exception):
+    """Bad input the command line itself detects (the SDK's own checks raise ``ValueError``/``TypeError``)."""
+
+
+def cli_value(text: str) -> Any:
+    """A value typed on the command line: JSON when it parses (``5``, ``true``, ``"5"``, ``[1,2]``), else the text.
+
+    >>> cli_value("5"), cli_value('"5"'), cli_value("gold")
+    (5, '5', 'gold')
+    """
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@contextmanager
+def reaching(args: argparse.Namespace) -> Iterator[tuple[str, int]]:
+    """Around a connect to ``--host`` (given as host and port): a refused connection becomes one clear line."""
+    host, port = args.host
+    if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
+        # The client logs a refused connection itself; the one-line error already says it.
+        logging.getLogger("aerospike_core").setLevel(logging.CRITICAL)
+    try:
+        yield host, port
+    except ConnectionError as exc:
+        raise CliError(f"cannot reach a node at {host}:{port}: {exc}") from exc
+
+
+@contextmanager
+def connected(args: argparse.Namespace) -> Iterator[Cluster]:
+    """A cluster connected to ``--host``, closed on exit."""
+    with reaching(args) as (host, port):
+        cluster = ClusterDefinition(host, port).connect()
+    with cluster:
+        yield cluster
+
+
+@contextmanager
+def session_of(args: argparse.Namespace) -> Iterator[Session]:
+    """A default-behavior session on ``--host``, for commands that need nothing else of the cluster."""
+    with connected(args) as cluster:
+        yield cluster.create_session()
+
+
+def one_line(text: str) -> str:
+    """A message with its line breaks and runs of spaces folded, for a one-line error."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def guarded(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command, turning the failures people cause into one line on stderr and exit status 2."""
+    try:
+        return command(args)
+    except AelError as exc:
+        message = str(exc)  # the caret excerpt needs its own lines to point at the column
+    except (AerospikeError, CliError, ValueError, OSError) as exc:
+        message = one_line(str(exc))
+    except KeyboardInterrupt:
+        print("aerolite: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    command_name = " ".join(filter(None, (args.command, getattr(args, "action", None))))
+    print(f"aerolite {command_name}: {message}", file=sys.stderr)
+    return USAGE_ERROR

@@ -1,0 +1,78 @@
+"""``jobs list|watch|abort`` and Ctrl-C on ``run``: throttled jobs followed, listed and stopped mid-way."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+from typing import Any
+
+from tests.cli.conftest import ENV, Cli, command, read_back, seed_users, summary_of
+from tests.conftest import ServerProcess
+
+
+def _start(cli: Cli, set_name: str, rps: int) -> int:
+    """Submit a throttled update with ``--no-wait``; its job id (the one line it prints on stdout)."""
+    started = cli("run", "update", "--set", set_name, "--bin", "seen", "--add", "1", "--rps", str(rps), "--no-wait")
+    assert started.returncode == 0, started.stderr
+    return int(started.stdout)
+
+
+def _row(listing: str, task_id: int) -> list[str]:
+    """The cells of a job's row in ``jobs list`` (status words kept together)."""
+    line = next(line for line in listing.splitlines() if line.strip().startswith(str(task_id)))
+    return re.split(r"\s{2,}", line.strip())
+
+
+def _bumped(node: Any, set_name: str, n: int) -> int:
+    return sum(1 for record in read_back(node, set_name, n) if "seen" in record.bins)
+
+
+def test_jobs_list_and_watch_follow_a_throttled_job(cli: Cli, node: Any, set_name: str) -> None:
+    seed_users(node, set_name, 1200)
+    task_id = _start(cli, set_name, 400)  # ~3 s
+    listing = cli("jobs", "list")
+    assert listing.returncode == 0, listing.stderr
+    row = _row(listing.stdout, task_id)
+    assert row[1:4] == [f"test/{set_name}", "background-ops", "active"]
+
+    watched = cli("jobs", "watch", str(task_id))
+    assert watched.returncode == 0, watched.stderr
+    assert summary_of(watched.stdout) == {"id": task_id, "result": "ok", "scanned": 1200, "written": 1200,
+                                          "filtered": 0, "failed": 0}
+    assert _bumped(node, set_name, 1200) == 1200
+    row = _row(cli("jobs", "list").stdout, task_id)
+    assert row[3:9] == ["done (ok)", "100%", "1,200", "1,200", "0", "0"]
+
+
+def test_ctrl_c_with_abort_on_interrupt_aborts_the_job(server: ServerProcess, node: Any, set_name: str) -> None:
+    seed_users(node, set_name, 2000)
+    args = command(server.address, "run", "update", "--set", set_name, "--bin", "seen", "--add", "1",
+                   "--rps", "500", "--abort-on-interrupt")
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("job ")
+        time.sleep(0.8)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 1, out + err
+    assert "Traceback" not in err
+    final = summary_of(out)
+    assert final["result"] == "user-aborted"
+    assert 0 < final["written"] < 2000
+    assert _bumped(node, set_name, 2000) == final["written"]
+
+
+def test_jobs_abort_stops_a_running_job(cli: Cli, node: Any, set_name: str) -> None:
+    seed_users(node, set_name, 2000)
+    task_id = _start(cli, set_name, 300)  # ~7 s unless aborted
+    aborted = cli("jobs", "abort", str(task_id))
+    assert aborted.returncode == 0, aborted.stderr
+    final = summary_of(aborted.stdout)
+    assert (final["id"], final["result"]) == (task_id, "user-aborted")
+    assert _row(cli("jobs", "list").stdout, task_id)[3] == "done (user-aborted)"
+    assert _bumped(node, set_name, 2000) == final["written"] < 2000
+    again = cli("jobs", "abort", str(task_id))
+    assert again.returncode == 1
+    assert "had already finished" in again.stdout
