@@ -129,24 +129,21 @@ def _store(bins: dict[str, Any], name: str, value: bytes | None) -> None:
         bins[name] = value
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _increment(bins: dict[str, Any], op: Op) -> None:
     value = op.value
-    if not (_is_int(value) or isinstance(value, float)):
-        raise AerospikeResultError(ResultCode.BIN_TYPE_ERROR, f"cannot add a {type(value).__name__} to a bin")
+    kind = type(value)  # exact types: a bool is not a number to add, and bins hold no int subclasses
+    if kind is not int and kind is not float:
+        raise AerospikeResultError(ResultCode.BIN_TYPE_ERROR, f"cannot add a {kind.__name__} to a bin")
     current = bins.get(op.bin_name)
     if current is None:
         bins[op.bin_name] = value
         return
-    if _is_int(current) and _is_int(value):
+    if type(current) is int and kind is int:
         total = current + value
         if not _INT64_MIN <= total <= _INT64_MAX:
             raise AerospikeResultError(ResultCode.OP_NOT_APPLICABLE, f"adding {value} to bin {op.bin_name!r} overflows 64 bits")
         bins[op.bin_name] = total
-    elif isinstance(current, float) and isinstance(value, float):
+    elif type(current) is float and kind is float:
         bins[op.bin_name] = current + value
     else:
         raise _type_error(op, current)

@@ -17,7 +17,7 @@ from aerolite.engine.jobs import Job
 log = logging.getLogger("aerolite.jobs")
 
 SLICE = 64
-TURN_SECONDS = 0.004
+TURN_SECONDS = 0.002
 
 
 def allowed_now(job: Job, started: float) -> int:
