@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import struct
 
-from aerolite.wire.message import FieldType, Message, MessageError, WireOp
+from aerolite.wire.message import FieldType, Message, MessageError, parse_fields_and_ops
 
 ROW_REPEAT = 0x01
 ROW_INFO23 = 0x02
@@ -76,29 +76,6 @@ def _parse_row(data: memoryview, pos: int, index: int, digest: memoryview, row_t
         pos += 4
     n_fields, n_ops = _COUNTS.unpack_from(data, pos)
     pos += 4
-    fields: dict[int, memoryview] = {}
-    for _ in range(n_fields):
-        if pos + 5 > size:
-            raise MessageError("batch row field runs past the field end")
-        fsize, ftype = _FIELD_HEADER.unpack_from(data, pos)
-        end = pos + 4 + fsize
-        if fsize < 1 or end > size:
-            raise MessageError("batch row field runs past the field end")
-        fields[ftype] = data[pos + 5 : end]
-        pos = end
+    fields, ops, pos = parse_fields_and_ops(data, pos, n_fields, n_ops)
     fields[FieldType.DIGEST] = digest
-    ops: list[WireOp] = []
-    for _ in range(n_ops):
-        if pos + 8 > size:
-            raise MessageError("batch row op runs past the field end")
-        osize, op_type, ptype, _flags, name_len = _OP_HEADER.unpack_from(data, pos)
-        end = pos + 4 + osize
-        name_end = pos + 8 + name_len
-        if osize < 4 + name_len or end > size:
-            raise MessageError("batch row op runs past the field end")
-        try:
-            ops.append(WireOp(op_type, ptype, bytes(data[pos + 8 : name_end]).decode(), data[name_end:end]))
-        except UnicodeDecodeError as exc:
-            raise MessageError("bin name is not valid UTF-8") from exc
-        pos = end
     return Message(info1, info2, info3, info4, 0, generation, ttl, index, fields, ops), pos

@@ -124,33 +124,42 @@ def parse_message(body: memoryview) -> Message:
     if size < MSG_HEADER_SIZE:
         raise MessageError(f"as_msg body of {size} bytes is shorter than its 22-byte header")
     _hsz, info1, info2, info3, info4, rc, gen, ttl, txn_ttl, n_fields, n_ops = _HEADER.unpack_from(body)
-    pos = MSG_HEADER_SIZE
+    fields, ops, _end = parse_fields_and_ops(body, MSG_HEADER_SIZE, n_fields, n_ops)
+    return Message(info1, info2, info3, info4, rc, gen, ttl, txn_ttl, fields, ops)
+
+
+def parse_fields_and_ops(
+    data: memoryview, pos: int, n_fields: int, n_ops: int
+) -> tuple[dict[int, memoryview], list[WireOp], int]:
+    """The fields, then the ops, starting at ``pos`` (messages and batch rows share this layout);
+    also returns where they end."""
+    size = len(data)
     fields: dict[int, memoryview] = {}
     for _ in range(n_fields):
         if pos + 5 > size:
             raise MessageError("field header runs past the message end")
-        fsize, ftype = _FIELD_HEADER.unpack_from(body, pos)
+        fsize, ftype = _FIELD_HEADER.unpack_from(data, pos)
         end = pos + 4 + fsize
         if fsize < 1 or end > size:
             raise MessageError(f"field size {fsize} runs past the message end")
-        fields[ftype] = body[pos + 5 : end]
+        fields[ftype] = data[pos + 5 : end]
         pos = end
     ops: list[WireOp] = []
     for _ in range(n_ops):
         if pos + 8 > size:
             raise MessageError("op header runs past the message end")
-        osize, op_type, ptype, _flags, name_len = _OP_HEADER.unpack_from(body, pos)
+        osize, op_type, ptype, _flags, name_len = _OP_HEADER.unpack_from(data, pos)
         end = pos + 4 + osize
         name_end = pos + 8 + name_len
         if osize < 4 + name_len or end > size:
             raise MessageError(f"op size {osize} runs past the message end")
         try:
-            name = bytes(body[pos + 8 : name_end]).decode()
+            name = bytes(data[pos + 8 : name_end]).decode()
         except UnicodeDecodeError as exc:
             raise MessageError("bin name is not valid UTF-8") from exc
-        ops.append(WireOp(op_type, ptype, name, body[name_end:end]))
+        ops.append(WireOp(op_type, ptype, name, data[name_end:end]))
         pos = end
-    return Message(info1, info2, info3, info4, rc, gen, ttl, txn_ttl, fields, ops)
+    return fields, ops, pos
 
 
 def encode_header(
