@@ -18,8 +18,6 @@ ROW_TTL = 0x08
 ROW_INFO4 = 0x10
 BATCH_RESPOND_ALL_KEYS = 0x04
 
-_FIELD_HEADER = struct.Struct(">IB")
-_OP_HEADER = struct.Struct(">IBBBB")
 _COUNTS = struct.Struct(">HH")
 
 
