@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aerolite.engine.clock import now_since_2010
 from aerolite.engine.commands import Command, ExistsAction, RecordFilter, UdfCall, WritePolicy
 from aerolite.engine.engine import Engine
-from aerolite.engine.jobs import Job, JobType, Outcome, RecordAction
+from aerolite.engine.jobs import ChunkAction, Job, JobType, Outcome, per_record
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.ops import WRITE_KINDS, Op
 from aerolite.engine.record import Record
-from aerolite.engine.scan import records_of, scan, set_size
+from aerolite.engine.scan import chunks, current, scan, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 _OUTCOMES = {
@@ -40,11 +39,11 @@ def effective_rps(engine: Engine, namespace: str, requested: int) -> tuple[int, 
     return throttle, throttle
 
 
-def _start(engine: Engine, job_type: JobType, task_id: int, ns: Namespace, set_name: str, action: RecordAction,
+def _start(engine: Engine, job_type: JobType, task_id: int, ns: Namespace, set_name: str, action: ChunkAction,
            rps: int, client: str, candidates: list[bytes] | None, udf: UdfCall | None = None) -> Job:
     """Register a job running ``action`` on every candidate record (by default, the whole set)."""
     throttle, shown = effective_rps(engine, ns.name, rps)
-    source = scan(ns, set_name) if candidates is None else records_of(ns, candidates)
+    source = scan(ns) if candidates is None else chunks(candidates)
     total = set_size(ns, set_name) if candidates is None else len(candidates)
     job = Job(task_id, ns.name, set_name, job_type, source, total, action, rps=throttle, shown_rps=shown,
               client=client, udf_module=udf.module if udf else "", udf_function=udf.function if udf else "")
@@ -77,7 +76,8 @@ def start_udf_job(
         template.digest = record.digest
         return _OUTCOMES.get(ResultCode(engine.execute(template).code), Outcome.FAILED)
 
-    return _start(engine, JobType.UDF, task_id, ns, set_name, run_udf, rps, client, candidates, call)
+    action = per_record(lambda chunk: current(ns, set_name, chunk), run_udf)
+    return _start(engine, JobType.UDF, task_id, ns, set_name, action, rps, client, candidates, call)
 
 
 def start_ops_job(
@@ -109,18 +109,19 @@ def start_ops_job(
     exists = ExistsAction.REPLACE_ONLY if policy.exists == ExistsAction.REPLACE_ONLY else ExistsAction.UPDATE_ONLY
     policy = replace(policy, exists=exists)
     apply_ops = engine.apply_ops
-    clock = now_since_2010
 
-    def run_ops(record: Record) -> Outcome:
-        # The record comes straight from the scan: expiry, filter, then the write, with no second lookup.
-        if record.void_time and record.void_time <= clock():
-            return Outcome.MISSING
-        if record_filter is not None and not record_filter(record):
-            return Outcome.FILTERED
-        try:
-            reply = apply_ops(ns, record.digest, record, record.set_name, None, ops, policy)
-        except AerospikeResultError:
-            return Outcome.FAILED
-        return Outcome.SUCCEEDED if reply.code == ResultCode.OK else Outcome.FAILED
+    def run_ops(chunk: list[bytes]) -> tuple[int, int, int, int]:
+        # Select first (current version, live, of the set, passing the filter), then write what
+        # matched: the selection runs as comprehensions, and it is most of a job's records.
+        found = current(ns, set_name, chunk)
+        matched = found if record_filter is None else [r for r in found if record_filter(r)]
+        failed = 0
+        for record in matched:
+            try:
+                if apply_ops(ns, record.digest, record, record.set_name, None, ops, policy).code != ResultCode.OK:
+                    failed += 1
+            except AerospikeResultError:
+                failed += 1
+        return len(found), len(matched) - failed, len(found) - len(matched), failed
 
     return _start(engine, JobType.OPS, task_id, ns, set_name, run_ops, rps, client, candidates)

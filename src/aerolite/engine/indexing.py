@@ -15,7 +15,7 @@ from typing import Any
 from aerolite.ael import expand_ael
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import Record
-from aerolite.engine.scan import scan, set_size
+from aerolite.engine.scan import current, scan, set_size
 from aerolite.engine.sindex import IndexDefinition, SecondaryIndex, ValueExtractor, decode_b64
 from aerolite.expr import UNKNOWN, BinRead, Ctx, Expr, ExprError, ExpType, compile_value, decode
 from aerolite.expr.cdt import descend
@@ -81,8 +81,8 @@ def create_index(ns: Namespace, definition: IndexDefinition) -> SecondaryIndex |
         if existing.definition == definition:
             return None
         raise AerospikeResultError(ResultCode.INDEX_FOUND, "'indexname' already exists with different definition")
-    index = SecondaryIndex(definition, _extractor(definition), scan(ns, definition.set_name),
-                           set_size(ns, definition.set_name))
+    pending = (current(ns, definition.set_name, chunk) for chunk in scan(ns))
+    index = SecondaryIndex(definition, _extractor(definition), pending, set_size(ns, definition.set_name))
     ns.indexes[definition.name] = index
     save_definitions(ns)
     return index

@@ -13,7 +13,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import islice
 
 from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -35,6 +34,26 @@ class JobType(Enum):
 
 
 RecordAction = Callable[[Record], Outcome]
+ChunkAction = Callable[[list[bytes]], tuple[int, int, int, int]]
+"""Handles a run of candidate digests (one partition's, at most). Returns (read, succeeded, filtered,
+failed), where ``read`` counts the records of the job's set found behind the digests."""
+
+
+def per_record(select: Callable[[list[bytes]], list[Record]], action: RecordAction) -> ChunkAction:
+    """A chunk action running ``action`` on each record ``select`` finds behind the digests."""
+    def run(chunk: list[bytes]) -> tuple[int, int, int, int]:
+        succeeded = filtered = failed = 0
+        records = select(chunk)
+        for record in records:
+            outcome = action(record)
+            if outcome is Outcome.SUCCEEDED:
+                succeeded += 1
+            elif outcome is Outcome.FILTERED:
+                filtered += 1
+            elif outcome is Outcome.FAILED:
+                failed += 1
+        return len(records), succeeded, filtered, failed
+    return run
 
 
 @dataclass
@@ -54,9 +73,9 @@ class Job:
     namespace: str
     set_name: str
     job_type: JobType
-    candidates: Iterator[Record]
+    candidates: Iterator[list[bytes]]
     total: int
-    action: RecordAction
+    action: ChunkAction
     rps: int = 0
     shown_rps: int = 0
     client: str = ""
@@ -69,36 +88,39 @@ class Job:
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
     result: str = "ok"
+    _chunk: list[bytes] = field(default_factory=list)
+    _chunk_at: int = 0
 
     @property
     def done(self) -> bool:
         return self.finished is not None
 
     def run_slice(self, budget: int) -> bool:
-        """Process up to ``budget`` records; returns True once the job has finished."""
-        if self.done:
-            return True
+        """Process up to ``budget`` records; returns True once the job has finished.
+
+        Records come in chunks (a partition's at most) so that selecting them costs little per record;
+        a chunk larger than the budget is split, which keeps throttling exact.
+        """
         counters = self.counters
-        action = self.action
-        processed = 0
-        try:
-            for record in islice(self.candidates, budget):
-                processed += 1
-                outcome = action(record)
-                if outcome is Outcome.SUCCEEDED:
-                    counters.succeeded += 1
-                elif outcome is Outcome.FILTERED:
-                    counters.filtered_bins += 1
-                elif outcome is Outcome.FAILED:
-                    counters.failed += 1
-                if self.finished is not None:
-                    return True
-        finally:
-            counters.read += processed
-            self.position += processed
-        if processed < budget:
-            self._finish("ok")
-        return self.done
+        while budget > 0 and self.finished is None:
+            if self._chunk_at >= len(self._chunk):
+                chunk = next(self.candidates, None)
+                if chunk is None:
+                    self._finish("ok")
+                    break
+                self._chunk, self._chunk_at = chunk, 0
+            start = self._chunk_at
+            end = min(len(self._chunk), start + budget)
+            read, succeeded, filtered, failed = self.action(
+                self._chunk[start:end] if start or end < len(self._chunk) else self._chunk)
+            self._chunk_at = end
+            counters.read += read
+            counters.succeeded += succeeded
+            counters.filtered_bins += filtered
+            counters.failed += failed
+            self.position += read
+            budget -= end - start
+        return self.finished is not None
 
     def abort(self) -> None:
         self._finish("user-aborted")
@@ -112,6 +134,7 @@ class Job:
             self.finished = time.monotonic()
             self.result = result
             self.candidates = iter(())
+            self._chunk = []
 
     def progress_pct(self) -> float:
         if self.done:

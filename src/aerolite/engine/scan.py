@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 
 from aerolite.digest import N_PARTITIONS, partition_id
+from aerolite.engine.clock import now_since_2010
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import Record
 
@@ -30,30 +31,41 @@ def wanted_partitions(partitions: Collection[int] | None, resume: dict[int, byte
 
 def scan(
     ns: Namespace,
-    set_name: str | None,
     partitions: Collection[int] | None = None,
     resume: dict[int, bytes] | None = None,
-) -> Iterator[Record]:
-    """A set's live records in (partition, digest) order, after any resume digest."""
+) -> Iterator[list[bytes]]:
+    """Digests one partition at a time, in (partition, digest) order, after any resume digest.
+
+    Each partition is read when the scan reaches it; empty ones are skipped. Which of them are still
+    records of the wanted set is decided when they are processed (``current``).
+    """
     resume = resume or {}
-    records = ns.records
     for pid in wanted_partitions(partitions, resume):
-        after = resume.get(pid, b"")
-        for digest in sorted(ns.partitions[pid]):
-            if digest <= after:
-                continue
-            record = records.get(digest)
-            if record is not None and (not set_name or record.set_name == set_name):
-                yield record
+        digests = sorted(ns.partitions[pid])
+        after = resume.get(pid)
+        if after is not None:
+            digests = [d for d in digests if d > after]
+        if digests:
+            yield digests
 
 
-def records_of(ns: Namespace, digests: Iterable[bytes]) -> Iterator[Record]:
-    """The records behind ``digests`` that still exist when reached."""
-    records = ns.records
-    for digest in digests:
-        record = records.get(digest)
-        if record is not None:
-            yield record
+CHUNK = 256
+
+
+def chunks(digests: list[bytes]) -> Iterator[list[bytes]]:
+    """A digest list (a secondary-index lookup) a few hundred at a time."""
+    for start in range(0, len(digests), CHUNK):
+        yield digests[start : start + CHUNK]
+
+
+def current(ns: Namespace, set_name: str | None, digests: list[bytes]) -> list[Record]:
+    """The live records of ``set_name`` (all sets when None or empty) behind ``digests``, as they are now."""
+    now = now_since_2010()
+    get = ns.records.get
+    found = [r for r in map(get, digests) if r is not None and not (r.void_time and r.void_time <= now)]
+    if set_name:
+        return [r for r in found if r.set_name == set_name]
+    return found
 
 
 def ordered_subset(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from sortedcontainers import SortedDict
@@ -74,14 +73,14 @@ def _accepts(value_type: str, value: Any) -> bool:
 class SecondaryIndex:
     """One index and its entries."""
 
-    def __init__(self, definition: IndexDefinition, extract: ValueExtractor, pending: Iterator[Record],
+    def __init__(self, definition: IndexDefinition, extract: ValueExtractor, pending: Iterator[list[Record]],
                  total: int) -> None:
         self.definition = definition
         self._extract = extract
         self._sorted: SortedDict = SortedDict()
         self._geo: dict[bytes, list[str]] = {}
         self._by_digest: dict[bytes, list[Any]] = {}
-        self._pending: Iterator[Record] | None = pending
+        self._pending: Iterator[list[Record]] | None = pending
         self._total = total
         self._built = 0
 
@@ -92,18 +91,20 @@ class SecondaryIndex:
         return min(99, int(100 * self._built / self._total)) if self._total else 0
 
     def build_step(self, budget: int) -> bool:
-        """Index up to ``budget`` pre-existing records; True once every one has been indexed."""
+        """Index about ``budget`` pre-existing records (whole partitions); True once all are indexed."""
         if self._pending is None:
             return True
         processed = 0
-        for record in islice(self._pending, budget):
-            processed += 1
-            self.add(record)
+        for chunk in self._pending:
+            for record in chunk:
+                self.add(record)
+            processed += len(chunk)
+            if processed >= budget:
+                self._built += processed
+                return False
         self._built += processed
-        if processed < budget:
-            self._pending = None
-            return True
-        return False
+        self._pending = None
+        return True
 
     def values_of(self, record: Record) -> list[Any]:
         d = self.definition

@@ -15,13 +15,12 @@ from typing import Any
 
 from aerolite.ael import filter_from_text
 from aerolite.engine.background import effective_rps, start_ops_job, start_udf_job
-from aerolite.engine.clock import now_since_2010
 from aerolite.engine.commands import RecordFilter
 from aerolite.engine.engine import Engine
 from aerolite.engine.indexing import find_index
-from aerolite.engine.jobs import Job, JobType, Outcome
+from aerolite.engine.jobs import Job, JobType, Outcome, per_record
 from aerolite.engine.record import Record
-from aerolite.engine.scan import ordered_subset, records_of, scan, set_size
+from aerolite.engine.scan import chunks, current, ordered_subset, scan, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.job_runner import run_turn
 from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, udf_call, write_policy
@@ -125,13 +124,13 @@ class QueryHandler:
             int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {},
         )
         if indexed is None:
-            candidates: Iterator[Record] = scan(ns, set_name, pids, resume)
+            candidates: Iterator[list[bytes]] = scan(ns, pids, resume)
             total = set_size(ns, set_name)
         else:
             subset = ordered_subset(ns, set_name, indexed, pids, resume)
-            candidates, total = records_of(ns, subset), len(subset)
+            candidates, total = chunks(subset), len(subset)
         job = Job(int_field(msg, FieldType.TASK_ID), namespace, set_name, JobType.QUERY, candidates, total,
-                  lambda record: emitter.emit(record, job), rps=throttle, shown_rps=shown,
+                  per_record(lambda chunk: current(ns, set_name, chunk), lambda record: emitter.emit(record, job)), rps=throttle, shown_rps=shown,
                   client=client, socket_timeout=int_field(msg, FieldType.SOCKET_TIMEOUT, 30_000),
                   n_pids_requested=len(pids or ()) + len(resume))
         self.engine.jobs.register(job)
@@ -180,7 +179,7 @@ class _RecordEmitter:
         self.size = 0
 
     def emit(self, record: Record, job: Job) -> Outcome:
-        if record.void_time and record.void_time <= now_since_2010():
+        if job.done:
             return Outcome.MISSING
         if self.filter is not None and not self.filter(record):
             return Outcome.FILTERED
