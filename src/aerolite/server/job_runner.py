@@ -16,7 +16,7 @@ from aerolite.engine.jobs import Job
 
 log = logging.getLogger("aerolite.jobs")
 
-SLICE = 64
+SLICE = 256
 TURN_SECONDS = 0.002
 
 
