@@ -1,9 +1,10 @@
 """Drives jobs on the event loop: small slices, yielding between them, throttled to the job's rate.
 
-A turn runs slices of at most ``SLICE`` records until ``TURN_SECONDS`` have passed, then yields, so
-a foreground command waits at most a few milliseconds behind a running job whatever a record costs
-(a Lua UDF costs far more than a bin write). With a rate limit, the runner sleeps until the job is
-allowed its next record.
+A turn runs slices until ``TURN_SECONDS`` have passed, then yields, so a foreground command waits at
+most a few milliseconds behind a running job. A slice cannot be cut short, so its size adapts to
+what the job's records cost (a Lua UDF costs far more than a bin write): it grows while slices are
+quick and shrinks when one runs long. With a rate limit, the runner sleeps until the job is allowed
+its next record.
 """
 
 from __future__ import annotations
@@ -16,42 +17,63 @@ from aerolite.engine.jobs import Job
 
 log = logging.getLogger("aerolite.jobs")
 
-SLICE = 256
+MIN_SLICE = 4
+MAX_SLICE = 1024
 TURN_SECONDS = 0.002
 
 
-def allowed_now(job: Job, started: float) -> int:
-    """How many more records the job may read now (``SLICE`` when it is not throttled)."""
-    if not job.rps:
-        return SLICE
-    elapsed = time.monotonic() - started
-    return min(SLICE, int(elapsed * job.rps) + 1 - job.counters.read)
+class Pacer:
+    """How a job advances: its start time (for the rate limit) and its current slice size."""
 
+    __slots__ = ("job", "slice", "started")
 
-async def wait_for_budget(job: Job, started: float) -> int:
-    """Sleep until the job may read at least one record; returns how many it may read."""
-    while True:
-        budget = allowed_now(job, started)
-        if budget > 0:
-            return budget
-        await asyncio.sleep((job.counters.read + 1) / job.rps - (time.monotonic() - started))
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.started = job.started
+        self.slice = 64
 
+    def allowed_now(self) -> int:
+        """How many more records the job may read now (a slice's worth when it is not throttled)."""
+        job = self.job
+        if not job.rps:
+            return self.slice
+        elapsed = time.monotonic() - self.started
+        return min(self.slice, int(elapsed * job.rps) + 1 - job.counters.read)
 
-async def run_turn(job: Job, started: float) -> None:
-    """Run slices for one turn of the event loop (bounded by time and by the job's rate)."""
-    turn_end = time.monotonic() + TURN_SECONDS
-    while True:
-        job.run_slice(await wait_for_budget(job, started))
-        if job.done or time.monotonic() >= turn_end or job.rps:
-            return
+    async def wait_for_budget(self) -> int:
+        """Sleep until the job may read at least one record; returns how many it may read."""
+        while True:
+            budget = self.allowed_now()
+            if budget > 0:
+                return budget
+            job = self.job
+            await asyncio.sleep((job.counters.read + 1) / job.rps - (time.monotonic() - self.started))
+
+    async def run_turn(self) -> None:
+        """Run slices for one turn of the event loop (bounded by time and by the job's rate)."""
+        job = self.job
+        turn_end = time.monotonic() + TURN_SECONDS
+        while True:
+            budget = await self.wait_for_budget()
+            before = time.monotonic()
+            job.run_slice(budget)
+            after = time.monotonic()
+            if budget == self.slice:
+                spent = after - before
+                if spent < TURN_SECONDS / 4:
+                    self.slice = min(MAX_SLICE, self.slice * 2)
+                elif spent > TURN_SECONDS / 2:
+                    self.slice = max(MIN_SLICE, self.slice // 2)
+            if job.done or after >= turn_end or job.rps:
+                return
 
 
 async def run_job(job: Job) -> None:
     """Run a background job to completion (or until it is aborted)."""
-    started = time.monotonic()
+    pacer = Pacer(job)
     try:
         while not job.done:
-            await run_turn(job, started)
+            await pacer.run_turn()
             await asyncio.sleep(0)
     except Exception:
         log.exception("job %d failed", job.task_id)

@@ -22,7 +22,7 @@ from aerolite.engine.jobs import Job, JobType, Outcome, per_record
 from aerolite.engine.record import Record
 from aerolite.engine.scan import chunks, current, ordered_subset, scan, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
-from aerolite.server.job_runner import run_turn
+from aerolite.server.job_runner import Pacer
 from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, udf_call, write_policy
 from aerolite.wire.message import (
     FieldType,
@@ -219,10 +219,10 @@ class _RecordEmitter:
 
 
 async def _stream(job: Job, emitter: _RecordEmitter) -> AsyncIterator[bytes]:
-    started = job.started
+    pacer = Pacer(job)
     try:
         while not job.done:
-            await run_turn(job, started)
+            await pacer.run_turn()
             if emitter.size >= FRAME_TARGET or (job.done and emitter.out):
                 yield message_frame(emitter.take())
             else:
