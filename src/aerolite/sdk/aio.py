@@ -8,7 +8,7 @@ surface with a blocking driver.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -24,7 +24,7 @@ from aerolite.sdk.faces import ClusterBase, SessionBase, TaskBase
 from aerolite.sdk.indexes import IndexRequest
 from aerolite.sdk.jobs import JobProgress, TaskStatus
 from aerolite.sdk.kv import KeyPlan
-from aerolite.sdk.query import STREAM_CHUNK, QueryPlan, StreamCore
+from aerolite.sdk.query import QueryPlan, StreamCore
 from aerolite.sdk.records import RecordResult
 from aerolite.sdk.session_state import SessionState
 from aerolite.sdk.udf import UdfModule, udf_module
@@ -113,24 +113,25 @@ class RecordStream:
     Leave early with ``break`` inside ``async with stream:`` (or call :meth:`close`): the node stops.
     """
 
-    __slots__ = ("_core", "_rows")
+    __slots__ = ("_core", "_records")
 
     def __init__(self, core: StreamCore) -> None:
         self._core = core
-        self._rows: Iterator[RecordResult] = iter(())
+        self._records: AsyncIterator[Any] = core.recordset.__aiter__()
 
     def __aiter__(self) -> RecordStream:
         return self
 
     async def __anext__(self) -> RecordResult:
-        row = next(self._rows, None)
-        if row is None:
-            chunk = await asyncio.to_thread(self._core.take, STREAM_CHUNK)
-            if not chunk:
-                raise StopAsyncIteration
-            self._rows = iter(chunk)
-            row = next(self._rows)
-        return row
+        if self._core.closed:
+            raise StopAsyncIteration
+        try:
+            with converted():
+                record = await self._records.__anext__()
+        except StopAsyncIteration:
+            self._core.close()
+            raise
+        return self._core.counted(record)
 
     async def collect(self) -> list[RecordResult]:
         """Every remaining row, in a list (mind the memory of big results: prefer ``async for``).
@@ -139,10 +140,7 @@ class RecordStream:
 
             rows = await (await session.query(users).limit(10).execute()).collect()
         """
-        rows = list(self._rows)
-        while chunk := await asyncio.to_thread(self._core.take, STREAM_CHUNK):
-            rows.extend(chunk)
-        return rows
+        return [row async for row in self]
 
     def close(self) -> None:
         """Stop the query: buffered rows are dropped and the node stops sending (idempotent).
@@ -151,7 +149,6 @@ class RecordStream:
 
             stream.close()
         """
-        self._rows = iter(())
         self._core.close()
 
     async def __aenter__(self) -> RecordStream:

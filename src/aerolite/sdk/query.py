@@ -11,7 +11,8 @@ the caller stops reading — which tells the node to stop too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import Any, Generic, Self, TypeVar
 
 import aerospike_native as an
@@ -136,14 +137,28 @@ class QueryBuilder(WhereVerb, IndexFilterVerb, Generic[StreamT]):
 
 
 class StreamCore:
-    """A client record stream as ``RecordResult`` rows (blocking pulls), with a limit and an early close."""
+    """A client record stream as ``RecordResult`` rows, with a limit and an early close.
 
-    __slots__ = ("_left", "_recordset", "closed")
+    The blocking face pulls with :meth:`take` from one thread; the async face awaits the client's
+    own async iteration and counts rows with :meth:`counted`. (Pulling the client's blocking iterator
+    from changing worker threads loses records, so the async face must not use :meth:`take`.)
+    """
+
+    __slots__ = ("_left", "_records", "closed", "recordset")
 
     def __init__(self, recordset: Any, limit: int) -> None:
-        self._recordset = recordset
+        self.recordset = recordset
+        self._records: Iterator[Any] | None = None
         self._left = limit or -1
         self.closed = False
+
+    def counted(self, record: Any) -> RecordResult:
+        """One more row of the stream; the stream closes when it reaches its limit."""
+        if self._left > 0:
+            self._left -= 1
+            if self._left == 0:
+                self.close()
+        return RecordResult(record.key, record)
 
     def take(self, n: int) -> list[RecordResult]:
         """Up to ``n`` more rows (fewer only at the end of the stream); blocks while the node sends."""
@@ -151,11 +166,10 @@ class StreamCore:
         if self.closed:
             return rows
         wanted = n if self._left < 0 else min(n, self._left)
+        if self._records is None:
+            self._records = iter(self.recordset)  # one iterator for the whole stream
         with converted():
-            for record in self._recordset:
-                rows.append(RecordResult(record.key, record))
-                if len(rows) >= wanted:
-                    break
+            rows.extend(RecordResult(record.key, record) for record in islice(self._records, wanted))
         if self._left >= 0:
             self._left -= len(rows)
         if len(rows) < wanted or self._left == 0:
@@ -166,4 +180,4 @@ class StreamCore:
         """Stop reading: the client drops what it buffered and the node stops sending (idempotent)."""
         if not self.closed:
             self.closed = True
-            self._recordset.close()
+            self.recordset.close()

@@ -225,8 +225,8 @@ async def _stream(job: Job, emitter: _RecordEmitter) -> AsyncIterator[bytes]:
             await pacer.run_turn()
             if emitter.size >= FRAME_TARGET or (job.done and emitter.out):
                 yield message_frame(emitter.take())
-            else:
-                await asyncio.sleep(0)
+            # Give other connections their turn: nothing above suspends when the socket keeps up.
+            await asyncio.sleep(0)
         yield LAST
     finally:
         if not job.done:
