@@ -98,6 +98,11 @@ class NodeProtocol(asyncio.Protocol):
                     return
                 transport.write(chunk)
                 await self._writable.wait()
+        except Exception:
+            # A defect while streaming: the reply is broken, so end the connection rather than hang it.
+            log.exception("query stream to %s failed inside the node", self.peer)
+            transport.close()
+            return
         finally:
             self._streaming = None
         if self._pending and not transport.is_closing():

@@ -81,6 +81,11 @@ class Dispatcher:
         except AerospikeResultError as exc:
             log.debug("request refused (%s): %s", exc.code.name, exc)
             return error_frame(exc.code)
+        except Exception:
+            # A defect must cost one request (answered 1, as a node answers an internal error), never
+            # the connection or the node.
+            log.exception("request failed inside the node")
+            return error_frame(ResultCode.SERVER_ERROR)
 
     def _execute_keyed(self, msg: Message, default_filter: RecordFilter | None) -> tuple[Reply, bool]:
         """Run one keyed command (a single-record request or a batch row); (reply, header only)."""

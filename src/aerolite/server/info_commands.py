@@ -7,6 +7,7 @@ list, the job lines). Unknown commands answer ``ERROR:4:unrecognized command`` a
 from __future__ import annotations
 
 import base64
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,8 @@ from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server import stat_keys
 from aerolite.server.config import ServerConfig
 from aerolite.wire.info import parse_params
+
+log = logging.getLogger("aerolite.server")
 
 FEATURES = (
     "batch-any;batch-index;blob-bits;cdt-index;cdt-list;cdt-map;cluster-stable;float;geo;sindex-exists;"
@@ -73,6 +76,9 @@ def answer(ctx: InfoContext, cmd: str) -> str:
         return handler(ctx, params, cmd)
     except AerospikeResultError as exc:
         return f"ERROR:{int(exc.code)}:{exc}"
+    except Exception:
+        log.exception("info command %r failed inside the node", cmd)
+        return "ERROR::internal error"
 
 
 SUMMARY = ("features", "node", "compatibility-id", "edition", "build_ee_sha", "build_sha", "build_arch",
