@@ -18,6 +18,7 @@ from aerolite.engine.jobs import Job
 from aerolite.server.config import ServerConfig
 from aerolite.server.connection import NodeProtocol
 from aerolite.server.dispatch import Dispatcher
+from aerolite.server.gc_policy import CollectorPolicy
 from aerolite.server.info_commands import InfoContext
 from aerolite.server.job_runner import run_job
 
@@ -69,8 +70,11 @@ class Server:
         task.add_done_callback(self._job_tasks.discard)
 
     async def _sweep_forever(self) -> None:
+        collector = CollectorPolicy()
+        collector.tick()
         while True:
             await asyncio.sleep(self.config.expiry_sweep_seconds)
+            collector.tick()
             removed = self.engine.sweep_expired()
             if removed:
                 log.debug("expired %d records", removed)
