@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+"""Recorded fixtures the tests read: golden exchanges with their replayer, client captures, Lua modules."""
 
 
 def free_port() -> int:

@@ -1,6 +1,6 @@
-"""Replays the golden exchanges recorded against a real Aerospike CE 8.1.2 node (``shared/protocol/golden``).
+"""Replays the golden exchanges recorded against a real Aerospike CE 8.1.2 node (``tests/data/golden``).
 
-Each scenario is replayed by ``golden/replay.py`` as a subprocess against a dedicated aerolite server
+Each scenario is replayed by ``tests/data/golden/replay.py`` as a subprocess against a dedicated aerolite server
 (namespaces ``test`` in memory and ``bar`` on a file, like the recording node) and must PASS.
 Add a scenario to ``PASSING_SCENARIOS`` when the feature it exercises lands.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, ServerProcess, start_server
+from tests.conftest import DATA, ServerProcess, start_server
 
-GOLDEN = SHARED / "protocol" / "golden"
+GOLDEN = DATA / "golden"
 REPLAY = GOLDEN / "replay.py"
 
 PASSING_SCENARIOS: tuple[str, ...] = (
@@ -62,11 +62,6 @@ PASSING_SCENARIOS: tuple[str, ...] = (
     "exp_operations",
 )
 """Scenarios aerolite must match; the rest of ``golden/`` waits for later features."""
-
-pytestmark = pytest.mark.skipif(
-    not REPLAY.is_file(), reason=f"{REPLAY} is absent (shared/ is not beside the checkout)"
-)
-
 
 @pytest.fixture(scope="module")
 def golden_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aerolite.engine.record import Record
 from aerolite.engine.udf import UdfOutcome, UdfRegistry, UdfRunner
+from tests.conftest import DATA
 
-GOLD_UDF = Path(__file__).resolve().parents[3] / "shared" / "protocol" / "golden" / "tools" / "gold_udf.lua"
+GOLD_UDF = DATA / "lua" / "gold_udf.lua"
 DIGEST = bytes(range(20))
 
 

@@ -1,4 +1,4 @@
-"""Reader for the captured client frames in ``shared/protocol/captures/*.txt``.
+"""Reader for the captured client frames in ``tests/data/captures/*.txt``.
 
 A capture file opens with ``#`` comment lines (the Python call that produced it, notes), then, for every
 frame, a line ``== frame N: REQ|RSP conn=<port> t=+<s> len=<bytes> ==`` followed by ``hex: <hex>``
@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-CAPTURES_DIR = SHARED / "protocol" / "captures"
+CAPTURES_DIR = DATA / "captures"
 
 _FRAME_LINE = re.compile(r"^== frame (\d+): (REQ|RSP) conn=(\d+) t=\+([\d.]+)s len=(\d+) ==$")
 _HEX_LINE = re.compile(r"^hex: ([0-9a-fA-F]*)(.*)$")
@@ -120,7 +120,5 @@ def parse_capture(path: Path) -> Capture:
 
 
 def load_captures(directory: Path = CAPTURES_DIR) -> list[Capture]:
-    """Every capture in ``directory``, sorted by name (empty when the folder is absent)."""
-    if not directory.is_dir():
-        return []
+    """Every capture in ``directory``, sorted by name."""
     return [parse_capture(p) for p in sorted(directory.glob("*.txt")) if p.name != "README.md"]

@@ -1,4 +1,4 @@
-"""The wire codec against frames the real clients sent (``shared/protocol/captures``).
+"""The wire codec against frames the real clients sent (``tests/data/captures``).
 
 Every request frame of every capture must frame and parse; for the single-record captures the decoded
 namespace, set, digest, header flags, ops and particle values must be exactly what the Python call in
@@ -21,10 +21,9 @@ from aerolite.wire.framing import FrameBuffer, ProtoType
 from aerolite.wire.info import split_commands
 from aerolite.wire.message import MSG_HEADER_SIZE, FieldType, Message, MessageError, OpType, parse_message
 from aerolite.wire.particles import decode_key, decode_particle
-from tests.wire.captures import CAPTURES_DIR, Capture, CapturedFrame, load_captures
+from tests.wire.captures import Capture, CapturedFrame, load_captures
 
 CAPTURES = load_captures()
-pytestmark = pytest.mark.skipif(not CAPTURES, reason=f"no captures in {CAPTURES_DIR} (shared/ is not beside the checkout)")
 BY_NAME = {c.name: c for c in CAPTURES}
 REQUESTS = [f for c in CAPTURES for f in c.requests]
 
