@@ -26,3 +26,6 @@ class OpKind(IntEnum):
     DELETE_ALL = 14
     HLL_READ = 15
     HLL_MODIFY = 16
+    STRING_READ = 17
+    STRING_MODIFY = 18
+    TO_STRING = 19

@@ -32,8 +32,11 @@ the server dialect G4 used by aerospike-sdk 1.0.0. Where they differ:
   writes: ``add(...) sub(...) mul(...) div(...) mod() intAnd(...) intOr(...) intXor(...) intNot()
   lshift() rshift() arshift() toInt() toFloat() mapKeys() mapValues() and(x) or(x)``,
   ``$.bin.binType()``.
-* not supported (clear error): G4 string methods, path expressions ``*[?(...)]``, write forms, HLL
-  path functions, bit functions.
+* string methods (G4, ``strings``): ``$.s:STRING.upper()``, ``.substr(from:, to:)``, ``.find(needle:,
+  occurrence:)``, ``.replace(find:, replace:)``, ... chainable; ``.toInt()`` / ``.toFloat()`` parse a
+  STRING receiver; ``.toString()`` renders any scalar.
+* not supported (clear error): path expressions ``*[?(...)]``, write forms, HLL path functions, bit
+  functions.
 * parameters: ``?N`` placeholders (G1) and printf ``%s`` (aerospike-sdk) both bind from ``*params``;
   printf values are quoted safely (see ``params``).
 """

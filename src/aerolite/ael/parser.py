@@ -21,10 +21,17 @@ from aerolite.ael.lexer import Token, tokenize
 from aerolite.ael.literals import literal_value
 from aerolite.ael.paths import LIST, MAP, Part, PathSpec, bin_exists
 from aerolite.ael.pending import PendingBin, PendingKey, PendingPath, is_pending, resolve
+from aerolite.ael.strings import METHODS as STRING_METHODS
+from aerolite.ael.strings import STRING_CASTS, literal_list
+from aerolite.ael.strings import build as build_call
+from aerolite.ael.strings import required as string_required
+from aerolite.ael.strings import slot_kinds as string_slots
 from aerolite.expr import static
 from aerolite.expr.codes import ExpType, ListOp, Op, ReturnType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import UNKNOWN_EXPR, Apply, BinType, CdtRead, Expr, Let, Regex, Val, Var
+from aerolite.expr.strings import CODE, SLOT_TYPES
+from aerolite.expr.strings import LIST as LIST_ARG
 from aerolite.values.types import GeoJson
 
 _INT64 = (-(1 << 63), (1 << 63) - 1)
@@ -269,13 +276,70 @@ class Parser:
         return self.arithmetic(Op.SUB, [zero, inner], tok)
 
     def postfix(self, e: Expr) -> Expr:
-        while self.is_op(".") and self.peek(1)[0] == "name" and self.peek(1)[1] in CASTS and self.is_op("(", 2):
-            self.pos += 1
-            tok = self.next()
-            self.expect("(")
-            self.expect(")")
-            e = self.arithmetic(CASTS[tok[1]], [e], tok)
+        while self.is_op(".") and self.peek(1)[0] == "name" and self.is_op("(", 2):
+            name = self.peek(1)[1]
+            if self.is_string_method(name, e):
+                self.pos += 1
+                e = self.string_method(e, self.next())
+            elif name in CASTS:
+                self.pos += 2
+                tok = self.peek(-1)
+                self.expect("(")
+                self.expect(")")
+                e = self.arithmetic(CASTS[tok[1]], [e], tok)
+            else:
+                break
         return e
+
+    def is_string_method(self, name: str, receiver: Expr | None) -> bool:
+        """A string method (or ``toInt()`` / ``toFloat()`` parsing a STRING receiver)."""
+        if name in STRING_CASTS:
+            return receiver is not None and self.known(receiver) == ExpType.STRING
+        return name in STRING_METHODS or name == "toString"
+
+    def string_method(self, receiver: Expr, tok: Token) -> Expr:
+        name = tok[1]
+        if name == "toString":
+            self.expect("(")
+            self.expect(")", " ('toString()' takes no arguments)")
+            return self.checked(Apply(Op.TO_STRING, (resolve(receiver, None),)), tok)
+        method = STRING_METHODS[name]
+        args = self.method_arguments(method.names, tok)
+        if len(args) < string_required(method):
+            self.fail(f"{name}() needs {', '.join(method.names[:string_required(method)])}", tok)
+        typed: list[Expr] = []
+        for arg, kind in zip(args, string_slots(method), strict=False):
+            if kind == CODE and not (isinstance(arg, Val) and type(arg.value) is int):
+                self.fail(f"{name}() takes its flags as an integer literal", tok)
+            as_list = literal_list(arg) if kind == LIST_ARG else None
+            typed.append(arg if kind == CODE else as_list or resolve(arg, SLOT_TYPES[kind]))
+        return self.checked(build_call(method, resolve(receiver, ExpType.STRING), typed), tok)
+
+    def method_arguments(self, names: tuple[str, ...], tok: Token) -> list[Expr]:
+        """Positional or named arguments of a method, in the order of ``names``; later ones optional."""
+        self.expect("(")
+        given: dict[str, Expr] = {}
+        while not self.is_op(")"):
+            at = self.peek()
+            if at[0] == "name" and self.is_op(":", 1):
+                slot = at[1]
+                if slot not in names:
+                    self.fail(f"{tok[1]}() has no argument {slot!r} (it takes {', '.join(names) or 'none'})", at)
+                self.pos += 2
+            elif len(given) < len(names):
+                slot = names[len(given)]
+            else:
+                self.fail(f"{tok[1]}() takes at most {len(names)} arguments", at)
+            if slot in given:
+                self.fail(f"argument {slot!r} of {tok[1]}() is given twice", at)
+            given[slot] = self.expression()
+            if not self.accept(","):
+                break
+        self.expect(")", " to close the argument list")
+        leading = names[: len(given)]
+        if set(leading) != set(given):
+            self.fail(f"{tok[1]}() needs {', '.join(leading)} before later arguments", tok)
+        return [given[n] for n in leading]
 
     def operand(self) -> Expr:  # one branch per kind of operand
         tok = self.next()
@@ -636,6 +700,11 @@ class Parser:
             self.pos += 1
             tok = self.next()
             name = tok[1]
+            receiver = result if result is not None else self.materialize(spec, None)
+            if self.is_string_method(name, receiver):  # the postfix loop reads string methods
+                self.pos -= 2
+                hint = None if name == "toString" or spec.decided_type() else ExpType.STRING
+                return result if result is not None else self.materialize(spec, hint)
             if result is not None and name not in CASTS:
                 self.fail(f"{name}() cannot follow another path function", tok)
             if name in CASTS:

@@ -16,6 +16,8 @@ from typing import Any
 from aerolite.ael.literals import escape, render
 from aerolite.ael.parser import FUNCTIONS, METADATA, TYPE_NAMES
 from aerolite.ael.paths import LIST, MAP, SELECTOR_OF_CTX, SELECTOR_OF_OP
+from aerolite.ael.strings import NAME_OF as STRING_METHOD_NAME
+from aerolite.ael.strings import printed_args
 from aerolite.expr.codes import INVERTED, ExpType, ListOp, MapOp, Op, ReturnType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import (
@@ -32,6 +34,7 @@ from aerolite.expr.nodes import (
     Val,
     Var,
 )
+from aerolite.expr.strings import StrCall, StrOp
 from aerolite.values.types import Special
 
 _SYMBOLS = {
@@ -92,6 +95,8 @@ def _apply(e: Apply) -> str:  # one branch per operator family
         return f"$.digestModulo({args[0].value})"
     if op in _CAST_NAME:
         return f"{_CAST_NAME[op]}({to_text(args[0])})"
+    if op == Op.TO_STRING:
+        return f"{_receiver(args[0])}.toString()"
     if op in _FUNCTION_NAME:
         low = FUNCTIONS[_FUNCTION_NAME[op]][1]
         if len(args) >= low:
@@ -233,7 +238,17 @@ def _no_spelling(e: Expr) -> str:
     raise ExprError(f"{e!r} has no AEL spelling")
 
 
+def _receiver(e: Expr) -> str:
+    """A method's receiver: paths and method chains as they are, anything else in parentheses."""
+    text = to_text(e)
+    return text if isinstance(e, (BinRead, CdtRead, StrCall)) else f"({text})"
+
+
+def _string_call(e: StrCall) -> str:
+    return f"{_receiver(e.src)}.{STRING_METHOD_NAME[StrOp(e.op)]}({_args(tuple(printed_args(e)))})"
+
+
 _PRINTERS: dict[type, Callable[[Any], str]] = {
     Apply: _apply, BinRead: _bin_read, BinType: _bin_type, KeyRead: _key, Regex: _regex, Let: _let,
-    Var: _var, CdtRead: _cdt, Ael: _ael,
+    Var: _var, CdtRead: _cdt, Ael: _ael, StrCall: _string_call,
 }

@@ -14,6 +14,7 @@ from aerolite.engine.cdt import bits, hll
 from aerolite.engine.cdt.apply import cdt_modify, cdt_read
 from aerolite.engine.cdt.exp_ops import SKIP, exp_read, exp_write_value
 from aerolite.engine.record import Record
+from aerolite.engine.strings import bin_as_string, string_modify, string_read
 from aerolite.op_kinds import OpKind as OpKind
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.ordering import normalize_map_order
@@ -25,14 +26,15 @@ _INT64_MAX = 2**63 - 1
 
 WRITE_KINDS = frozenset(
     {OpKind.WRITE, OpKind.CDT_MODIFY, OpKind.INCR, OpKind.EXP_MODIFY, OpKind.APPEND, OpKind.PREPEND,
-     OpKind.TOUCH, OpKind.BITS_MODIFY, OpKind.DELETE_ALL, OpKind.HLL_MODIFY}
+     OpKind.TOUCH, OpKind.BITS_MODIFY, OpKind.DELETE_ALL, OpKind.HLL_MODIFY, OpKind.STRING_MODIFY}
 )
-READ_KINDS = frozenset({OpKind.CDT_READ, OpKind.EXP_READ, OpKind.BITS_READ, OpKind.HLL_READ})
+READ_KINDS = frozenset({OpKind.CDT_READ, OpKind.EXP_READ, OpKind.BITS_READ, OpKind.HLL_READ, OpKind.STRING_READ,
+                        OpKind.TO_STRING})
 """Reads other than plain bin reads; they always answer."""
 SUPPORTED_KINDS = frozenset(
     {OpKind.READ, OpKind.WRITE, OpKind.INCR, OpKind.APPEND, OpKind.PREPEND, OpKind.TOUCH, OpKind.DELETE_ALL,
      OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.EXP_READ, OpKind.EXP_MODIFY, OpKind.BITS_READ, OpKind.BITS_MODIFY,
-     OpKind.HLL_READ, OpKind.HLL_MODIFY}
+     OpKind.HLL_READ, OpKind.HLL_MODIFY, OpKind.STRING_READ, OpKind.STRING_MODIFY, OpKind.TO_STRING}
 )
 
 
@@ -85,6 +87,10 @@ def read_op(record: Record, op: Op) -> Any:
         return bits.read(record.bins.get(op.bin_name), op.value)
     if op.kind == OpKind.HLL_READ:
         return hll.read(record.bins.get(op.bin_name), op.value)
+    if op.kind == OpKind.STRING_READ:
+        return string_read(record, op.bin_name, op.value)
+    if op.kind == OpKind.TO_STRING:
+        return bin_as_string(record, op.bin_name)
     raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {op.kind.name} is not supported")
 
 
@@ -114,6 +120,8 @@ def apply_write(record: Record, op: Op) -> Any:
         value, answer = hll.modify(bins.get(op.bin_name), op.value)
         _store(bins, op.bin_name, value)
         return NO_RESULT if answer is None else answer
+    elif kind == OpKind.STRING_MODIFY:
+        string_modify(record, op.bin_name, op.value)
     elif kind == OpKind.EXP_MODIFY:
         value = exp_write_value(record, op.bin_name, op.value)
         if value is not SKIP:

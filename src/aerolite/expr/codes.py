@@ -81,6 +81,7 @@ class Op(IntEnum):
     BIN_TYPE = 82
     MAP_KEYS = 101
     MAP_VALUES = 102
+    TO_STRING = 99
     COND = 123
     VAR = 124
     LET = 125
@@ -113,6 +114,7 @@ ARITY: dict[Op, tuple[int, int | None]] = {
     **{op: (0, 0) for op in METADATA},
     Op.MAP_KEYS: (1, 1), Op.MAP_VALUES: (1, 1),
     Op.COND: (3, None),
+    Op.TO_STRING: (1, 1),
 }
 
 

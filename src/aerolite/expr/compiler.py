@@ -20,10 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aerolite.expr import arith, cdt, geo, meta, static
+from aerolite.expr import arith, cdt, geo, meta, static, text
 from aerolite.expr.codes import COMPARISONS, LIST_OPS, SINGULAR_CDT, ExpType, ListOp, MapOp, Op, ReturnType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Ael, Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
+from aerolite.expr.strings import STRING_FUNCTIONS, StrCall, evaluator
+from aerolite.expr.text import TextError
 from aerolite.expr.view import UNKNOWN, RecordView
 from aerolite.values.ordering import sort_key, sorted_items
 
@@ -190,6 +192,8 @@ class _Compiler:
             return _strict(_in_list, [self.value(a, env) for a in e.args])
         if op == Op.GEO:
             return self.geo(e, env)
+        if op == Op.TO_STRING:
+            return _strict(_guarded(text.to_string), [self.value(e.args[0], env)])
         if op in (Op.MAP_KEYS, Op.MAP_VALUES):
             part = 0 if op == Op.MAP_KEYS else 1
             return _strict(lambda m: [kv[part] for kv in sorted_items(m)] if isinstance(m, dict) else UNKNOWN,
@@ -312,6 +316,11 @@ class _Compiler:
             return result if result is not UNKNOWN and is_result(result) else UNKNOWN
         return _strict(read, [self.value(e.bin, env), *(self.value(a, env) for a in e.args)])
 
+    def string_call(self, e: StrCall, env: _Env) -> Value:
+        fn = _guarded(evaluator(STRING_FUNCTIONS[e.op], len(e.args)))
+        return _strict(lambda s, *a: fn(s, *a) if type(s) is str else UNKNOWN,
+                       [self.value(e.src, env), *(self.value(a, env) for a in e.args)])
+
     def ael(self, e: Ael, env: _Env) -> Value:
         raise ExprError("server-compiled AEL must be parsed before compiling (aerolite.ael.filter_from_wire)")
 
@@ -319,7 +328,7 @@ class _Compiler:
 _NODE_HANDLERS: dict[type, Callable[[_Compiler, Any, _Env], Value]] = {
     BinRead: _Compiler.bin_read, BinType: _Compiler.bin_type, KeyRead: _Compiler.key,
     Regex: _Compiler.regex, Let: _Compiler.let, Var: _Compiler.var, CdtRead: _Compiler.cdt_read,
-    Ael: _Compiler.ael,
+    Ael: _Compiler.ael, StrCall: _Compiler.string_call,
 }
 
 
@@ -392,6 +401,16 @@ def _direct_read(e: CdtRead) -> Callable[[Any], Any] | None:
     if e.op == MapOp.GET_BY_KEY and type(at) is str:
         return lambda m: m.get(at, UNKNOWN)
     return None
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with a string function's refusal (``TextError``) turned into unknown."""
+    def call(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except TextError:
+            return UNKNOWN
+    return call
 
 
 def _in_list(value: Any, items: Any) -> Any:

@@ -27,6 +27,16 @@ from aerolite.expr.nodes import (
     Val,
     Var,
 )
+from aerolite.expr.strings import (
+    CALL_MODIFY,
+    CALL_SYSTEM_STRING,
+    CODE,
+    PAIR,
+    STRING_FUNCTIONS,
+    WFLAGS,
+    StrCall,
+    StrOp,
+)
 from aerolite.values.msgpack_codec import unpack
 
 MAX_DEPTH = 200
@@ -236,6 +246,8 @@ class _Reader:
         self.expect(n, 5, "CALL")
         result = self.exp_type()
         system = self.integer("a CALL system")
+        if system in (CALL_SYSTEM_STRING, CALL_SYSTEM_STRING | CALL_MODIFY):
+            return self.string_call(result, system, depth)
         if system != CALL_SYSTEM_CDT:
             raise self.fail(f"CALL system {system} (bit, HLL or modify expressions) is not supported")
         count = self.array("a CDT op")
@@ -258,6 +270,34 @@ class _Reader:
             raise self.fail(f"CDT op {op} takes {_arity_text(low, high)} arguments, got {argc}")
         args = tuple(self.expr(depth) for _ in range(argc))
         return CdtRead(result, op, return_type, args, self.expr(depth), ctx)
+
+    def string_call(self, result: ExpType, system: int, depth: int) -> Expr:
+        count = self.array("a string function")
+        if count == 0:
+            raise self.fail("empty string function")
+        op = self.integer("a string function code")
+        spec = STRING_FUNCTIONS.get(op)
+        if spec is None:
+            raise self.fail(f"unknown string function {op}")
+        name = StrOp(op).name
+        if spec.modify != bool(system & CALL_MODIFY):
+            raise self.fail(f"string function {name} needs CALL system {CALL_SYSTEM_STRING | (CALL_MODIFY if spec.modify else 0)}")
+        if result != spec.result:
+            raise self.fail(f"string function {name} returns {spec.result.name}, not {result.name}")
+        given = count - 1
+        if not spec.required <= given <= len(spec.params):
+            raise self.fail(f"string function {name} takes {_arity_text(spec.required, len(spec.params))} arguments, got {given}")
+        args: list[Expr] = []
+        for kind in spec.params[:given]:
+            if kind == PAIR:
+                if self.array("a quoted pair") != 2 or self.integer("QUOTE") != Op.QUOTE or self.array("a pair") != 2:
+                    raise self.fail(f"string function {name} takes its two strings as a quoted pair")
+                args += (self.expr(depth), self.expr(depth))
+            elif kind in (CODE, WFLAGS):
+                args.append(Val(self.integer(f"{name} flags")))
+            else:
+                args.append(self.expr(depth))
+        return StrCall(op, tuple(args), self.expr(depth))
 
     def contexts(self) -> tuple[Ctx, ...]:
         count = self.array("a CDT context")

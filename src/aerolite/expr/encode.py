@@ -11,6 +11,7 @@ from __future__ import annotations
 from aerolite.expr.codes import CALL_SYSTEM_CDT, CDT_CONTEXT_EVAL, Op
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Ael, Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
+from aerolite.expr.strings import CALL_MODIFY, CALL_SYSTEM_STRING, PAIR, STRING_FUNCTIONS, StrCall
 from aerolite.values.msgpack_codec import MsgpackError, pack, pack_raw_str
 
 
@@ -65,6 +66,8 @@ def _encode_into(out: bytearray, e: Expr) -> None:  # one branch per node shape
         pack_raw_str(out, e.name)
     elif isinstance(e, CdtRead):
         _encode_cdt(out, e)
+    elif isinstance(e, StrCall):
+        _encode_string(out, e)
     elif isinstance(e, Ael):
         out += b"\x92\xcc\x80" + _bin_header(len(e.text.encode())) + e.text.encode()
     else:
@@ -86,6 +89,20 @@ def _encode_cdt(out: bytearray, e: CdtRead) -> None:
     for arg in e.args:
         _encode_into(out, arg)
     _encode_into(out, e.bin)
+
+
+def _encode_string(out: bytearray, e: StrCall) -> None:
+    spec = STRING_FUNCTIONS[e.op]
+    system = CALL_SYSTEM_STRING | (CALL_MODIFY if spec.modify else 0)
+    out += b"\x95\x7f" + pack(int(spec.result)) + pack(system)
+    pair = PAIR in spec.params and len(e.args) >= 2
+    _array(out, 1 + len(e.args) - (1 if pair else 0))
+    out += pack(e.op)
+    for i, arg in enumerate(e.args):
+        if pair and i == 0:
+            out += b"\x92\x7e\x92"
+        _encode_into(out, arg)
+    _encode_into(out, e.src)
 
 
 def _bin_header(n: int) -> bytes:

@@ -15,12 +15,14 @@ from typing import Any
 from aerolite.expr.codes import COMPARISONS, LIST_OPS, LOGICAL, ExpType, Op
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
+from aerolite.expr.strings import SLOT_TYPES, STRING_FUNCTIONS, StrCall, StrOp
 from aerolite.values.types import GeoJson, Hll, Special
 
 TypeEnv = Mapping[str, "ExpType | None"]
 
 NUMERIC = frozenset({ExpType.INT, ExpType.FLOAT})
 _ONLY = {t: frozenset({t}) for t in ExpType}
+_STRINGABLE = frozenset({ExpType.BOOL, ExpType.INT, ExpType.FLOAT, ExpType.STRING, ExpType.BLOB})
 _CONTAINERS = frozenset({ExpType.LIST, ExpType.MAP})
 _NAMES = {op: op.name.lower() for op in Op}  # Op.name goes through enum's slow property
 _SAME_AS_ARGS = frozenset({Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.ABS, Op.MIN, Op.MAX})
@@ -37,6 +39,7 @@ _RESULT: dict[Op, ExpType] = {
     Op.LAST_UPDATE: ExpType.INT, Op.SINCE_UPDATE: ExpType.INT, Op.VOID_TIME: ExpType.INT, Op.TTL: ExpType.INT,
     Op.SET_NAME: ExpType.STRING, Op.KEY_EXISTS: ExpType.BOOL, Op.IS_TOMBSTONE: ExpType.BOOL,
     Op.MAP_KEYS: ExpType.LIST, Op.MAP_VALUES: ExpType.LIST,
+    Op.TO_STRING: ExpType.STRING,
 }
 
 
@@ -98,6 +101,7 @@ _STATIC: dict[type, Callable[[Any, TypeEnv], ExpType | None]] = {
     Regex: lambda e, env: ExpType.BOOL,
     Var: lambda e, env: env.get(e.name),
     Let: _let_type,
+    StrCall: lambda e, env: STRING_FUNCTIONS[e.op].result,
 }
 
 
@@ -131,10 +135,22 @@ def check(e: Expr, env: TypeEnv) -> None:
         _check_apply(e, env)
     elif isinstance(e, Regex):
         _require((e.arg,), _ONLY[ExpType.STRING], env, "a regex match")
+    elif isinstance(e, StrCall):
+        _check_string_call(e, env)
     elif isinstance(e, CdtRead):
         container = ExpType.LIST if e.op in LIST_OPS else ExpType.MAP
         outer = _CONTAINERS if e.ctx else _ONLY[container]
         _require((e.bin,), outer, env, f"a {container.name.lower()} read")
+
+
+def _check_string_call(e: StrCall, env: TypeEnv) -> None:
+    name = StrOp(e.op).name.lower()
+    _require((e.src,), _ONLY[ExpType.STRING], env, f"string function {name}")
+    for arg, kind in zip(e.args, STRING_FUNCTIONS[e.op].slots(len(STRING_FUNCTIONS[e.op].params)), strict=False):
+        if kind in SLOT_TYPES:
+            _require((arg,), _ONLY[SLOT_TYPES[kind]], env, f"string function {name}")
+        elif not (isinstance(arg, Val) and type(arg.value) is int):
+            raise ExprError(f"string function {name} takes its flags as an integer literal")
 
 
 def _check_apply(e: Apply, env: TypeEnv) -> None:
@@ -159,6 +175,8 @@ def _check_apply(e: Apply, env: TypeEnv) -> None:
         _require(args[1:], _ONLY[ExpType.LIST], env, "in_list")
     elif op in (Op.MAP_KEYS, Op.MAP_VALUES):
         _require(args, _ONLY[ExpType.MAP], env, name)
+    elif op == Op.TO_STRING:
+        _require(args, _STRINGABLE, env, name)
     elif op == Op.COND:
         if len(args) % 2 == 0:
             raise ExprError("cond needs condition/value pairs and a default")

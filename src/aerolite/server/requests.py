@@ -13,9 +13,9 @@ from aerolite.wire.message import FieldType, Info2, Info3, Message
 from aerolite.wire.particles import decode_particle
 
 OP_KINDS = {int(k): k for k in OpKind}
-_VALUELESS = frozenset({OpKind.READ, OpKind.TOUCH, OpKind.DELETE_ALL})
+_VALUELESS = frozenset({OpKind.READ, OpKind.TOUCH, OpKind.DELETE_ALL, OpKind.TO_STRING})
 _MSGPACK_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.BITS_READ, OpKind.BITS_MODIFY,
-                          OpKind.HLL_READ, OpKind.HLL_MODIFY})
+                          OpKind.HLL_READ, OpKind.HLL_MODIFY, OpKind.STRING_READ, OpKind.STRING_MODIFY})
 """Ops whose value is an Aerospike-msgpack op array, decoded here (strings lose their 0x03 prefix)."""
 _EXPRESSION_OPS = frozenset({OpKind.EXP_READ, OpKind.EXP_MODIFY})
 """Ops whose value holds an expression: kept as bytes, because names in it are raw msgpack strings."""
