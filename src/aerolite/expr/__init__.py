@@ -12,7 +12,7 @@ semantics) → ``compiler`` (closures). Everything raises ``ExprError`` (PARAMET
 
 from aerolite.expr.codes import INVERTED, CtxType, ExpType, ListOp, MapOp, Op, ReturnType
 from aerolite.expr.compiler import Filter, Value, compile_filter, compile_value
-from aerolite.expr.decode import decode
+from aerolite.expr.decode import decode, decode_path_op
 from aerolite.expr.encode import encode
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import (
@@ -35,5 +35,6 @@ from aerolite.expr.view import UNKNOWN, RecordView
 __all__ = [
     "INVERTED", "UNKNOWN", "UNKNOWN_EXPR", "Ael", "Apply", "BinRead", "BinType", "CdtRead", "Ctx", "CtxType",
     "ExpType", "Expr", "ExprError", "Filter", "KeyRead", "Let", "ListOp", "MapOp", "Op", "RecordView",
-    "Regex", "ReturnType", "Val", "Value", "Var", "compile_filter", "compile_value", "decode", "encode",
+    "Regex", "ReturnType", "Val", "Value", "Var", "compile_filter", "compile_value", "decode",
+    "decode_path_op", "encode",
 ]
