@@ -12,7 +12,7 @@ semantics) → ``compiler`` (closures). Everything raises ``ExprError`` (PARAMET
 
 from aerolite.expr.codes import INVERTED, CtxType, ExpType, ListOp, MapOp, Op, ReturnType
 from aerolite.expr.compiler import Filter, Value, compile_filter, compile_value
-from aerolite.expr.decode import decode
+from aerolite.expr.decode import decode, decode_path_op
 from aerolite.expr.encode import encode
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import (
@@ -65,5 +65,6 @@ __all__ = [
     "compile_filter",
     "compile_value",
     "decode",
+    "decode_path_op",
     "encode",
 ]

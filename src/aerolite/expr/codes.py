@@ -79,9 +79,11 @@ class Op(IntEnum):
     KEY = 80
     BIN = 81
     BIN_TYPE = 82
+    REMOVE_RESULT = 100
     MAP_KEYS = 101
     MAP_VALUES = 102
     TO_STRING = 99
+    LOOP_VAR = 122
     COND = 123
     VAR = 124
     LET = 125

@@ -20,12 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aerolite.expr import arith, cdt, geo, meta, static, text
+from aerolite.expr import arith, cdt, geo, meta, path_compile, static, text
 from aerolite.expr.codes import COMPARISONS, LIST_OPS, SINGULAR_CDT, ExpType, ListOp, MapOp, Op, ReturnType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Ael, Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
 from aerolite.expr.strings import STRING_FUNCTIONS, StrCall, evaluator
 from aerolite.expr.text import TextError
+from aerolite.expr.path_eval import Path
+from aerolite.expr.path_wire import PathOp
+from aerolite.expr.paths import LoopVar, PathModify, PathSelect, RemoveResult
 from aerolite.expr.view import UNKNOWN, RecordView
 from aerolite.values.ordering import sort_key, sorted_items
 
@@ -108,12 +111,22 @@ def compile_filter(expr: Expr) -> Filter:
     return _Compiler().pred(expr, _Env())
 
 
+def compile_path(op: PathOp) -> Path:
+    """The walk of a select/modify by path CDT operation, its expressions compiled once."""
+    return path_compile.compile_path_op(_Compiler(), _Env(), op)
+
+
 @dataclass
 class _Env:
     """Variables in scope: their static types and the cells their per-record values live in."""
 
     types: dict[str, ExpType | None] = field(default_factory=dict)
     cells: dict[str, tuple[list[Any], int]] = field(default_factory=dict)
+    loop: list[Any] | None = None
+    """The loop-variable cell of the innermost path filter or modify expression."""
+
+    def with_loop(self, cell: list[Any]) -> _Env:
+        return _Env(self.types, self.cells, cell)
 
 
 class _Compiler:
@@ -267,7 +280,7 @@ class _Compiler:
 
     def let(self, e: Let, env: _Env) -> Value:
         cell: list[Any] = [None] * len(e.bindings)
-        inner = _Env(dict(env.types), dict(env.cells))
+        inner = _Env(dict(env.types), dict(env.cells), env.loop)
         steps = []
         for i, (name, bound) in enumerate(e.bindings):
             steps.append(self.value(bound, inner))
@@ -329,6 +342,8 @@ _NODE_HANDLERS: dict[type, Callable[[_Compiler, Any, _Env], Value]] = {
     BinRead: _Compiler.bin_read, BinType: _Compiler.bin_type, KeyRead: _Compiler.key,
     Regex: _Compiler.regex, Let: _Compiler.let, Var: _Compiler.var, CdtRead: _Compiler.cdt_read,
     Ael: _Compiler.ael, StrCall: _Compiler.string_call,
+    Ael: _Compiler.ael, LoopVar: path_compile.loop_var, RemoveResult: path_compile.remove_result,
+    PathSelect: path_compile.path_select, PathModify: path_compile.path_modify,
 }
 
 

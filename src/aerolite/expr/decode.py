@@ -9,8 +9,9 @@ particle prefix and are handed, as byte spans, to the shared msgpack dialect dec
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from aerolite.expr import path_wire
 from aerolite.expr.codes import ARITY, CALL_SYSTEM_CDT, CDT_ARITY, CDT_CONTEXT_EVAL, CtxType, ExpType, Op
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import (
@@ -39,6 +40,7 @@ from aerolite.expr.strings import (
 )
 from aerolite.values.msgpack_codec import unpack
 
+_T = TypeVar("_T")
 MAX_DEPTH = 200
 _CTX_KINDS = frozenset(int(k) for k in CtxType)
 
@@ -53,15 +55,24 @@ _INT_UNSIGNED = {0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8}
 
 def decode(data: bytes) -> Expr:
     """The IR of the expression in ``data``."""
+    return _read_all(data, lambda reader: reader.expr(0), "the filter expression")
+
+
+def decode_path_op(data: bytes) -> path_wire.PathOp:
+    """The body of a select/modify by path CDT operation (see ``path_wire.is_path_op``)."""
+    return _read_all(data, path_wire.read_path_op, "the path operation")
+
+
+def _read_all(data: bytes, read: Callable[[_Reader], _T], what: str) -> _T:
     reader = _Reader(bytes(data))
     try:
-        expr = reader.expr(0)
+        expr = read(reader)
     except ExprError:
         raise
     except (ValueError, TypeError, IndexError, OverflowError, RecursionError) as exc:
         raise ExprError(f"malformed filter expression at byte {reader.pos}: {exc}") from exc
     if reader.pos != len(reader.data):
-        raise ExprError(f"{len(reader.data) - reader.pos} trailing bytes after the filter expression")
+        raise ExprError(f"{len(reader.data) - reader.pos} trailing bytes after {what}")
     return expr
 
 
@@ -248,9 +259,11 @@ class _Reader:
         system = self.integer("a CALL system")
         if system in (CALL_SYSTEM_STRING, CALL_SYSTEM_STRING | CALL_MODIFY):
             return self.string_call(result, system, depth)
+        count = self.array("a CDT op")
+        if path_wire.starts_path(self):
+            return path_wire.read_call(self, result, system, count, depth)
         if system != CALL_SYSTEM_CDT:
             raise self.fail(f"CALL system {system} (bit, HLL or modify expressions) is not supported")
-        count = self.array("a CDT op")
         ctx: tuple[Ctx, ...] = ()
         if count and self.peek() == 0xCC and self.data[self.pos + 1 : self.pos + 2] == bytes((CDT_CONTEXT_EVAL,)):
             if count != 3:
@@ -321,5 +334,5 @@ def _arity_text(low: int, high: int | None) -> str:
 _SPECIAL: dict[int, Callable[[_Reader, int, int], Expr]] = {
     Op.BIN: _Reader.bin_read, Op.BIN_TYPE: _Reader.bin_type, Op.KEY: _Reader.key, Op.REGEX: _Reader.regex,
     Op.LET: _Reader.let, Op.VAR: _Reader.var, Op.QUOTE: _Reader.quote, Op.CALL: _Reader.call,
-    Op.AEL: _Reader.ael,
+    Op.AEL: _Reader.ael, Op.LOOP_VAR: path_wire.read_loop_var, Op.REMOVE_RESULT: path_wire.read_remove,
 }

@@ -8,6 +8,7 @@ value the dialect cannot carry.
 
 from __future__ import annotations
 
+from aerolite.expr import path_wire
 from aerolite.expr.codes import CALL_SYSTEM_CDT, CDT_CONTEXT_EVAL, Op
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Ael, Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
@@ -71,7 +72,7 @@ def _encode_into(out: bytearray, e: Expr) -> None:  # one branch per node shape
     elif isinstance(e, Ael):
         out += b"\x92\xcc\x80" + _bin_header(len(e.text.encode())) + e.text.encode()
     else:
-        raise ExprError(f"cannot encode {type(e).__name__}")
+        path_wire.write(out, e, _encode_into)
 
 
 def _encode_cdt(out: bytearray, e: CdtRead) -> None:

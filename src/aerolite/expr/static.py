@@ -16,6 +16,7 @@ from aerolite.expr.codes import COMPARISONS, LIST_OPS, LOGICAL, ExpType, Op
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
 from aerolite.expr.strings import SLOT_TYPES, STRING_FUNCTIONS, StrCall, StrOp
+from aerolite.expr.paths import LoopVar, PathModify, PathSelect
 from aerolite.values.types import GeoJson, Hll, Special
 
 TypeEnv = Mapping[str, "ExpType | None"]
@@ -102,6 +103,7 @@ _STATIC: dict[type, Callable[[Any, TypeEnv], ExpType | None]] = {
     Var: lambda e, env: env.get(e.name),
     Let: _let_type,
     StrCall: lambda e, env: STRING_FUNCTIONS[e.op].result,
+    LoopVar: lambda e, env: e.type, PathSelect: lambda e, env: e.type, PathModify: lambda e, env: e.type,
 }
 
 
@@ -141,6 +143,8 @@ def check(e: Expr, env: TypeEnv) -> None:
         container = ExpType.LIST if e.op in LIST_OPS else ExpType.MAP
         outer = _CONTAINERS if e.ctx else _ONLY[container]
         _require((e.bin,), outer, env, f"a {container.name.lower()} read")
+    elif isinstance(e, (PathSelect, PathModify)):
+        _require((e.bin,), _CONTAINERS, env, "a path")
 
 
 def _check_string_call(e: StrCall, env: TypeEnv) -> None:

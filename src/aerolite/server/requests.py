@@ -7,6 +7,7 @@ from typing import Any
 
 from aerolite.engine.commands import ExistsAction, GenerationCheck, UdfCall, WritePolicy
 from aerolite.engine.ops import Op, OpKind
+from aerolite.expr.path_wire import is_path_op
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.msgpack_codec import MsgpackError, unpack
 from aerolite.wire.message import FieldType, Info2, Info3, Message
@@ -17,6 +18,7 @@ _VALUELESS = frozenset({OpKind.READ, OpKind.TOUCH, OpKind.DELETE_ALL, OpKind.TO_
 _MSGPACK_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.BITS_READ, OpKind.BITS_MODIFY,
                           OpKind.HLL_READ, OpKind.HLL_MODIFY, OpKind.STRING_READ, OpKind.STRING_MODIFY})
 """Ops whose value is an Aerospike-msgpack op array, decoded here (strings lose their 0x03 prefix)."""
+_PATH_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY})
 _EXPRESSION_OPS = frozenset({OpKind.EXP_READ, OpKind.EXP_MODIFY})
 """Ops whose value holds an expression: kept as bytes, because names in it are raw msgpack strings."""
 
@@ -44,6 +46,8 @@ def _op_value(kind: OpKind, particle_type: int, data: bytes | memoryview) -> Any
         return None
     if kind in _EXPRESSION_OPS:
         return bytes(data)
+    if kind in _PATH_OPS and is_path_op(data):
+        return bytes(data)  # select/modify by path: steps hold expressions, decoded by the engine
     if kind in _MSGPACK_OPS:
         try:
             return unpack(data)

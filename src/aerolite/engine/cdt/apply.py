@@ -11,6 +11,7 @@ from typing import Any
 
 from aerolite.engine.cdt import context, lists, maps
 from aerolite.engine.cdt.common import Handler, bad, fail, parse_op
+from aerolite.engine.cdt.path_ops import path_modify, path_read
 from aerolite.engine.record import Record
 from aerolite.result_codes import ResultCode
 
@@ -31,6 +32,8 @@ def _check_family(value: Any, family: int) -> None:
 
 def cdt_read(record: Record, bin_name: str, raw: Any) -> Any:
     """The answer of a CDT read op (nil for a missing bin)."""
+    if isinstance(raw, bytes):
+        return path_read(record, bin_name, raw)
     op = parse_op(raw)
     family, reads, _ = _tables(op.code)
     handler = reads.get(op.code)
@@ -46,6 +49,8 @@ def cdt_read(record: Record, bin_name: str, raw: Any) -> Any:
 
 def cdt_modify(record: Record, bin_name: str, raw: Any) -> Any:
     """Apply a CDT modify op to the record's bins; returns its answer, None when it has none."""
+    if isinstance(raw, bytes):
+        return path_modify(record, bin_name, raw)
     op = parse_op(raw)
     family, reads, writes = _tables(op.code)
     handler = writes.get(op.code) or reads.get(op.code)
