@@ -1,7 +1,7 @@
 """Starting background jobs: validation before anything runs, and the per-record action of each kind.
 
 Everything that can be refused is refused here, before the job is registered: an unknown namespace,
-read operations in a write job, a rate above the namespace cap. Per-record problems later never fail
+read operations in a write job, a bad expression in an operation, a rate above the namespace cap. Per-record problems later never fail
 the job; they are counted.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aerolite.engine.cdt.exp_ops import ExpProgram
 from aerolite.engine.commands import Command, ExistsAction, RecordFilter, UdfCall, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import ChunkAction, Job, JobType, Outcome, per_record
@@ -105,6 +106,9 @@ def start_ops_job(
             ResultCode.PARAMETER_ERROR,
             f"background jobs only write; {reads[0].kind.name} on bin {reads[0].bin_name!r} is a read",
         )
+    for op in ops:
+        if isinstance(op.value, ExpProgram) and op.value.error is not None:
+            raise op.value.error
     # A job never creates records: a node forces UPDATE_ONLY, keeping only a client's REPLACE_ONLY.
     exists = ExistsAction.REPLACE_ONLY if policy.exists == ExistsAction.REPLACE_ONLY else ExistsAction.UPDATE_ONLY
     policy = replace(policy, exists=exists)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from aerolite.engine.cdt.exp_ops import compile_exp_op
 from aerolite.engine.commands import ExistsAction, GenerationCheck, UdfCall, WritePolicy
 from aerolite.engine.ops import Op, OpKind
 from aerolite.expr.path_wire import is_path_op
@@ -20,7 +21,7 @@ _MSGPACK_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.BITS_READ, 
 """Ops whose value is an Aerospike-msgpack op array, decoded here (strings lose their 0x03 prefix)."""
 _PATH_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY})
 _EXPRESSION_OPS = frozenset({OpKind.EXP_READ, OpKind.EXP_MODIFY})
-"""Ops whose value holds an expression: kept as bytes, because names in it are raw msgpack strings."""
+"""Ops whose value holds an expression: compiled from the raw bytes (names in it are raw msgpack strings)."""
 
 
 class UnknownOpTypeError(AerospikeResultError):
@@ -45,7 +46,7 @@ def _op_value(kind: OpKind, particle_type: int, data: bytes | memoryview) -> Any
     if kind in _VALUELESS:
         return None
     if kind in _EXPRESSION_OPS:
-        return bytes(data)
+        return compile_exp_op(bytes(data))
     if kind in _PATH_OPS and is_path_op(data):
         return bytes(data)  # select/modify by path: steps hold expressions, decoded by the engine
     if kind in _MSGPACK_OPS:

@@ -1,5 +1,10 @@
 """EXP_READ and EXP_MODIFY: evaluate ``[expression, flags]`` against the working record.
 
+The op's bytes are compiled once into an ``ExpProgram`` (cached by the bytes, so a batch repeating
+an op or a job visiting many records compiles it once); server-compiled AEL text (``[128, text]``)
+is parsed there like in filters. A bad expression is kept in the program and raised when the op runs,
+so it is answered in the order a node checks things (a missing record first).
+
 An unknown result (a missing bin, a type mismatch) fails the command with 26 unless EVAL_NO_FAIL;
 a write's policy problems (CREATE_ONLY on an existing bin: 6, UPDATE_ONLY on a missing one: 17, a
 nil result without ALLOW_DELETE: 26) are skipped silently under POLICY_NO_FAIL.
@@ -7,12 +12,14 @@ nil result without ALLOW_DELETE: 26) are skipped silently under POLICY_NO_FAIL.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from functools import lru_cache
+from typing import Any, Final, NamedTuple
 
-from aerolite.engine.cdt.common import bad, fail
+from aerolite.ael import expand_ael
+from aerolite.engine.cdt.common import fail
 from aerolite.engine.record import Record
-from aerolite.expr import UNKNOWN, Expr, ExprError, compile_value, decode
-from aerolite.result_codes import ResultCode
+from aerolite.expr import UNKNOWN, ExprError, Value, compile_value, decode
+from aerolite.result_codes import AerospikeResultError, ResultCode
 
 CREATE_ONLY = 0x01
 UPDATE_ONLY = 0x02
@@ -32,20 +39,39 @@ class _Skip:
 SKIP: Final = _Skip()
 
 
-def _split(raw: Any) -> tuple[Expr, int]:
-    """``[expr, flags]`` from the op's raw msgpack; the flags (all below 0x20) arrive as one fixint."""
-    data = bytes(raw) if isinstance(raw, (bytes, bytearray, memoryview)) else b""
+class ExpProgram(NamedTuple):
+    """A compiled expression op: its evaluator and flags, or the error its bytes gave."""
+
+    evaluate: Value | None
+    flags: int
+    error: AerospikeResultError | None = None
+
+
+@lru_cache(maxsize=1024)
+def compile_exp_op(data: bytes) -> ExpProgram:
+    """The program of an op value ``[expression, flags]`` (the flags, all below 0x20, are one fixint)."""
     if len(data) < 3 or data[0] != _PAIR_HEADER or data[-1] >= _FIXINT_LIMIT:
-        bad("an expression op must be [expression, flags]")
+        error = AerospikeResultError(ResultCode.PARAMETER_ERROR, "an expression op must be [expression, flags]")
+        return ExpProgram(None, 0, error)
     try:
-        return decode(data[1:-1]), data[-1]
+        return ExpProgram(compile_value(expand_ael(decode(data[1:-1]))), data[-1])
     except ExprError as exc:
-        bad(str(exc))
+        return ExpProgram(None, data[-1], exc)
+
+
+def program_of(raw: Any) -> ExpProgram:
+    """The op value as a program (values decoded by the network front already are)."""
+    if isinstance(raw, ExpProgram):
+        return raw
+    return compile_exp_op(bytes(raw) if isinstance(raw, (bytes, bytearray, memoryview)) else b"")
 
 
 def _evaluate(record: Record, raw: Any) -> tuple[Any, int]:
-    expr, flags = _split(raw)
-    value = compile_value(expr)(record)
+    program = program_of(raw)
+    if program.evaluate is None:
+        raise program.error or AerospikeResultError(ResultCode.PARAMETER_ERROR)
+    value = program.evaluate(record)
+    flags = program.flags
     if value is UNKNOWN and not flags & EVAL_NO_FAIL:
         fail(ResultCode.OP_NOT_APPLICABLE, "the expression evaluated to unknown")
     return value, flags
