@@ -6,7 +6,10 @@ import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
+
+import aerospike_native as an
 
 from tests.cli.conftest import ENV, Cli, command, read_back, seed_users, summary_of
 from tests.conftest import ServerProcess
@@ -76,3 +79,70 @@ def test_jobs_abort_stops_a_running_job(cli: Cli, node: Any, set_name: str) -> N
     again = cli("jobs", "abort", str(task_id))
     assert again.returncode == 1
     assert "had already finished" in again.stdout
+
+
+PICKY_LUA = """
+function mark(rec)
+  if rec['i'] % 10 == 4 then error('cannot mark record ' .. rec['i']) end
+  rec['marked'] = 1
+  aerospike:update(rec)
+end
+"""
+
+
+def _failure_rows(shown: str) -> dict[int, str]:
+    """The failure table of ``jobs show`` by user key: the rest of each row after the key."""
+    rows = {}
+    for line in shown.splitlines():
+        match = re.match(r"^\s*[0-9a-f]{40}\s+(\d+)\s+(.*?)\s*$", line)
+        if match:
+            rows[int(match.group(1))] = match.group(2)
+    return rows
+
+
+def test_jobs_show_prints_the_records_a_udf_job_and_an_ops_job_failed_on(
+        cli: Cli, node: Any, set_name: str, tmp_path: Path) -> None:
+    policy = an.WritePolicy()
+    policy.send_key = True
+    for i in range(40):
+        node.put_blocking(an.Key("test", set_name, i), {"i": i, "name": 0 if i % 10 == 0 else "n"}, policy=policy)
+    source = tmp_path / "picky.lua"
+    source.write_text(PICKY_LUA)
+    module = f"picky_{set_name}"
+    assert cli("udf", "register", str(source), "--name", module).returncode == 0
+
+    ran = cli("run", "udf", "--set", set_name, "--module", module, "--function", "mark")
+    final = summary_of(ran.stdout)
+    assert (final["written"], final["failed"]) == (36, 4)
+    shown = cli("jobs", "show", str(final["id"]))
+    assert shown.returncode == 0, shown.stderr
+    assert f"job {final['id']} · test/{set_name} · background-udf" in shown.stdout
+    assert "failures: 4 records failed, all kept:" in shown.stdout
+    rows = _failure_rows(shown.stdout)
+    assert sorted(rows) == [4, 14, 24, 34]
+    for key, rest in rows.items():
+        assert rest.startswith("UDF_BAD_RESPONSE (100)")
+        assert rest.endswith(f"cannot mark record {key}")
+
+    ran = cli("run", "update", "--set", set_name, "--bin", "name", "--append", "!")
+    final = summary_of(ran.stdout)
+    assert (final["written"], final["failed"]) == (36, 4)
+    rows = _failure_rows(cli("jobs", "show", str(final["id"])).stdout)
+    assert sorted(rows) == [0, 10, 20, 30]
+    assert set(rows.values()) == {"BIN_TYPE_ERROR (12)   append of a str on bin 'name' holding a int"}
+
+
+def test_jobs_show_of_a_running_job_has_its_eta_and_no_failures(cli: Cli, node: Any, set_name: str) -> None:
+    seed_users(node, set_name, 1500)
+    task_id = _start(cli, set_name, 300)  # ~5 s
+    shown = cli("jobs", "show", str(task_id))
+    while "ETA --" in shown.stdout:  # the pace is unknown until the job has read a record
+        shown = cli("jobs", "show", str(task_id))
+    assert shown.returncode == 0, shown.stderr
+    assert "status    active" in shown.stdout
+    assert re.search(r"progress  \d+% · elapsed [\d.]+ s · ETA [\d.]+ (s|min)", shown.stdout), shown.stdout
+    assert "failures: none" in shown.stdout
+    cli("jobs", "abort", str(task_id))
+    missing = cli("jobs", "show", "987654321")
+    assert missing.returncode == 2
+    assert "no node knows job 987654321" in missing.stderr

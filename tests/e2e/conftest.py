@@ -8,6 +8,7 @@ from typing import Any
 import aerospike_native as an
 import pytest
 
+from aerolite import Cluster, ClusterDefinition
 from tests.conftest import ServerProcess
 
 
@@ -23,3 +24,10 @@ def blocking_client(server: ServerProcess) -> Iterator[Any]:
     c = an.new_client_blocking(an.ClientPolicy(), server.address)
     yield c
     c.close_blocking()
+
+
+@pytest.fixture(scope="module")
+async def sdk_cluster(server: ServerProcess) -> AsyncIterator[Cluster]:
+    """The asyncio SDK connected to the session's server, for one test module."""
+    async with ClusterDefinition("127.0.0.1", server.port).connect() as connected:
+        yield connected

@@ -94,7 +94,7 @@ def _add_run(sub: Any) -> None:
 
 
 def _add_jobs(sub: Any) -> None:
-    jobs = sub.add_parser("jobs", help="list, watch or abort background jobs")
+    jobs = sub.add_parser("jobs", help="list, watch, show or abort background jobs")
     actions = jobs.add_subparsers(dest="action", required=True)
     listing = _node_parser(actions, "list", "a table of recent background jobs, oldest first")
     listing.add_argument("--limit", type=int, default=20, help="show the N most recent (default 20, 0: all)")
@@ -103,6 +103,9 @@ def _add_jobs(sub: Any) -> None:
     watch.add_argument("id", type=int, help="job id (see: aerolite jobs list)")
     watch.add_argument("--abort-on-interrupt", action="store_true", help="Ctrl-C aborts the job without asking")
     watch.set_defaults(handler=_lazy("jobs", "watch_job"))
+    show = _node_parser(actions, "show", "a job's state, counters and the failed records the node kept")
+    show.add_argument("id", type=int, help="job id (see: aerolite jobs list)")
+    show.set_defaults(handler=_lazy("jobs", "show_job"))
     abort = _node_parser(actions, "abort", "stop a running job (records it wrote stay written)")
     abort.add_argument("id", type=int, help="job id (see: aerolite jobs list)")
     abort.set_defaults(handler=_lazy("jobs", "abort_job"))

@@ -6,7 +6,7 @@ the same wherever it appears.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from rich import box
 from rich.console import Console, JustifyMethod, RenderableType
@@ -49,6 +49,27 @@ def counters(p: JobProgress) -> str:
             f"failed {p.failed:,} · {p.rate:,.0f} records/s")
 
 
+def duration(seconds: float) -> str:
+    """Seconds as people read them: ``0.4 s``, ``42 s``, ``3 min 05 s``, ``2 h 07 min``.
+
+    >>> duration(0.4), duration(42.2), duration(185), duration(7650)
+    ('0.4 s', '42 s', '3 min 05 s', '2 h 07 min')
+    """
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+def eta(p: JobProgress) -> str:
+    """``ETA 42 s`` while the job runs (``ETA --`` until its pace is known)."""
+    return "ETA --" if p.eta is None else f"ETA {duration(p.eta)}"
+
+
 def status(p: JobProgress) -> str:
     """``active``, ``done (ok)``, ``done (user-aborted)``: where the job stands and, once done, why."""
     return f"{p.status} ({p.result})" if p.done else p.status
@@ -59,8 +80,12 @@ def summary(p: JobProgress) -> str:
     return f"job {p.task_id} {status(p)} in {p.run_time_ms / 1000:.2f} s: {counters(p)}"
 
 
-def print_table(columns: Iterable[tuple[str, JustifyMethod]], rows: Iterable[Iterable[str]], empty: str) -> None:
-    """Rows under ``(title, justify)`` columns, or the ``empty`` line when there are none."""
+def print_table(columns: Iterable[tuple[str, JustifyMethod]], rows: Iterable[Iterable[str]], empty: str,
+                wrap: Collection[str] = ()) -> None:
+    """Rows under ``(title, justify)`` columns, or the ``empty`` line when there are none.
+
+    Cells stay on one line except in the columns named in ``wrap`` (free text such as error messages).
+    """
     console = make_console()
     rows = list(rows)
     if not rows:
@@ -68,7 +93,7 @@ def print_table(columns: Iterable[tuple[str, JustifyMethod]], rows: Iterable[Ite
         return
     table = Table(box=box.SIMPLE_HEAD)
     for title, justify in columns:
-        table.add_column(title, justify=justify, no_wrap=True)
+        table.add_column(title, justify=justify, no_wrap=title not in wrap)
     for row in rows:
         table.add_row(*row)
     console.print(table)

@@ -16,7 +16,16 @@ from typing import Any, Literal
 
 from rich.console import Console, JustifyMethod
 
-from aerolite.cli.display import counters, make_console, print_table, progress_bars, status, summary
+from aerolite.cli.display import (
+    counters,
+    duration,
+    eta,
+    make_console,
+    print_table,
+    progress_bars,
+    status,
+    summary,
+)
 from aerolite.cli.node import INTERRUPTED, CliError, cli_value, connected, session_of
 from aerolite.sdk import BackgroundOperationBuilder, BackgroundUdfBuilder, DataSet, JobProgress
 from aerolite.sync import BackgroundTask, Session
@@ -141,7 +150,7 @@ def _watch(task: BackgroundTask, label: str, console: Console) -> JobProgress:
     with progress_bars(console) as bars:
         bar = bars.add_task(label, total=100.0, detail="")
         for p in chain([first], snapshots):
-            bars.update(bar, completed=p.percent, detail=counters(p))
+            bars.update(bar, completed=p.percent, detail=counters(p) if p.done else f"{counters(p)} · {eta(p)}")
     return p
 
 
@@ -188,6 +197,33 @@ def watch_job(args: argparse.Namespace) -> int:
     """``aerolite jobs watch ID``: follow a job started anywhere, as ``run`` follows its own."""
     with session_of(args) as session:
         return _follow(session.background_job(args.id), f"job {args.id}", make_console(), args.abort_on_interrupt)
+
+
+def show_job(args: argparse.Namespace) -> int:
+    """``aerolite jobs show ID``: one job's state and counters, then the failed records the nodes kept."""
+    with session_of(args) as session:
+        task = session.background_job(args.id)
+        p = task.progress()
+        failures = task.failures()
+    console = make_console()
+    kind = f" · {p.job_type}" if p.job_type else ""
+    console.print(f"job {p.task_id} · {p.namespace}/{p.set_name}{kind}")
+    console.print(f"  status    {status(p)}")
+    console.print(f"  progress  {p.percent:.0f}% · elapsed {duration(p.run_time_ms / 1000)}"
+                  + ("" if p.done else f" · {eta(p)}"))
+    console.print(f"  counters  {counters(p)}")
+    if not failures.kept:
+        console.print(f"failures: none shown: {failures.note}")
+        return 0
+    if p.failed:
+        kept = "all kept" if len(failures) == p.failed else f"the first {len(failures)} kept"
+        console.print(f"failures: {p.failed:,} records failed, {kept}:")
+    print_table(
+        [("digest", "left"), ("key", "left"), ("code", "left"), ("message", "left")],
+        [(f.digest.hex(), "" if f.key is None else repr(f.key), f"{f.code_name} ({f.result_code})", f.message)
+         for f in failures],
+        "failures: none", wrap=("message",))
+    return 0
 
 
 def abort_job(args: argparse.Namespace) -> int:

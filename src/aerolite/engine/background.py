@@ -1,8 +1,8 @@
 """Starting background jobs: validation before anything runs, and the per-record action of each kind.
 
 Everything that can be refused is refused here, before the job is registered: an unknown namespace,
-read operations in a write job, a bad expression in an operation, a rate above the namespace cap. Per-record problems later never fail
-the job; they are counted.
+read operations in a write job, a bad expression in an operation, a rate above the namespace cap. Per-record
+problems later never fail the job; they are counted, and the first few are kept with their reason (``Job.failures``).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aerolite.engine.cdt.exp_ops import ExpProgram
-from aerolite.engine.commands import Command, ExistsAction, RecordFilter, UdfCall, WritePolicy
+from aerolite.engine.commands import Command, ExistsAction, RecordFilter, Reply, UdfCall, WritePolicy
 from aerolite.engine.engine import Engine
-from aerolite.engine.jobs import ChunkAction, Job, JobType, Outcome, per_record
+from aerolite.engine.jobs import ChunkAction, FailureLog, Job, JobType, Outcome, per_record
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.ops import WRITE_KINDS, Op
 from aerolite.engine.record import Record
@@ -40,14 +40,34 @@ def effective_rps(engine: Engine, namespace: str, requested: int) -> tuple[int, 
     return throttle, throttle
 
 
+def reason(code: int) -> str:
+    """A result code in words, for a failure that carries no text of its own.
+
+    >>> reason(12)
+    'bin type error'
+    """
+    try:
+        return ResultCode(code).name.lower().replace("_", " ")
+    except ValueError:
+        return f"result code {code}"
+
+
+def _udf_failure(reply: Reply) -> str:
+    """Why a UDF call failed: the text of its ``FAILURE`` answer (the Lua error), else its code's reason."""
+    texts = [str(op.value) for op in reply.ops if op.bin_name == "FAILURE" and op.value is not None]
+    return texts[0] if texts else reason(reply.code)
+
+
 def _start(engine: Engine, job_type: JobType, task_id: int, ns: Namespace, set_name: str, action: ChunkAction,
-           rps: int, client: str, candidates: list[bytes] | None, udf: UdfCall | None = None) -> Job:
+           rps: int, client: str, candidates: list[bytes] | None, failures: FailureLog,
+           udf: UdfCall | None = None) -> Job:
     """Register a job running ``action`` on every candidate record (by default, the whole set)."""
     throttle, shown = effective_rps(engine, ns.name, rps)
     source = scan(ns) if candidates is None else chunks(candidates)
     total = set_size(ns, set_name) if candidates is None else len(candidates)
     job = Job(task_id, ns.name, set_name, job_type, source, total, action, rps=throttle, shown_rps=shown,
-              client=client, udf_module=udf.module if udf else "", udf_function=udf.function if udf else "")
+              client=client, udf_module=udf.module if udf else "", udf_function=udf.function if udf else "",
+              failures=failures)
     engine.jobs.register(job)
     return job
 
@@ -66,19 +86,24 @@ def start_udf_job(
 ) -> Job:
     """Register a job running a record UDF on every record of a set that passes the filter.
 
-    A failing call counts the record as failed; the job goes on.
+    A failing call counts the record as failed (keeping the first few with their error); the job goes on.
     """
     if not call.module or not call.function:
         raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a UDF job needs a module and a function name")
     ns = engine.namespace(namespace)
     template = Command(namespace, b"", set_name, write=True, policy=policy, filter=record_filter, udf=call)
+    failures = FailureLog()
 
     def run_udf(record: Record) -> Outcome:
         template.digest = record.digest
-        return _OUTCOMES.get(ResultCode(engine.execute(template).code), Outcome.FAILED)
+        reply = engine.execute(template)
+        outcome = _OUTCOMES.get(ResultCode(reply.code), Outcome.FAILED)
+        if outcome is Outcome.FAILED:
+            failures.note(record, reply.code, _udf_failure(reply))
+        return outcome
 
     action = per_record(lambda chunk: current(ns, set_name, chunk), run_udf)
-    return _start(engine, JobType.UDF, task_id, ns, set_name, action, rps, client, candidates, call)
+    return _start(engine, JobType.UDF, task_id, ns, set_name, action, rps, client, candidates, failures, call)
 
 
 def start_ops_job(
@@ -113,6 +138,7 @@ def start_ops_job(
     exists = ExistsAction.REPLACE_ONLY if policy.exists == ExistsAction.REPLACE_ONLY else ExistsAction.UPDATE_ONLY
     policy = replace(policy, exists=exists)
     apply_ops = engine.apply_ops
+    failures = FailureLog()
 
     def run_ops(chunk: list[bytes]) -> tuple[int, int, int, int]:
         # Select first (current version, live, of the set, passing the filter), then write what
@@ -122,10 +148,13 @@ def start_ops_job(
         failed = 0
         for record in matched:
             try:
-                if apply_ops(ns, record.digest, record, record.set_name, None, ops, policy).code != ResultCode.OK:
-                    failed += 1
-            except AerospikeResultError:
-                failed += 1
+                code = apply_ops(ns, record.digest, record, record.set_name, None, ops, policy).code
+                if code == ResultCode.OK:
+                    continue
+                failures.note(record, code, reason(code))
+            except AerospikeResultError as exc:
+                failures.note(record, exc.code, str(exc))
+            failed += 1
         return len(found), len(matched) - failed, len(found) - len(matched), failed
 
-    return _start(engine, JobType.OPS, task_id, ns, set_name, run_ops, rps, client, candidates)
+    return _start(engine, JobType.OPS, task_id, ns, set_name, run_ops, rps, client, candidates, failures)

@@ -4,15 +4,21 @@ A job does no I/O and owns no clock loop: whoever drives it calls ``run_slice(n)
 budget (the server does so from its event loop, which is how throttling and fairness with foreground
 commands are achieved). The status line reproduces a node's ``query-show`` format key for key,
 because clients and tools parse it.
+
+A node only counts failed records; a job here also keeps the first ``MAX_FAILURE_SAMPLES`` of them
+(digest, user key, result code, reason), so people can see *why* records failed. The info command
+``aerolite-job-failures:id=<id>`` (a name no node uses) answers them in :meth:`FailureSample.info_item`'s format.
 """
 
 from __future__ import annotations
 
+import base64
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -56,6 +62,61 @@ def per_record(select: Callable[[list[bytes]], list[Record]], action: RecordActi
     return run
 
 
+MAX_FAILURE_SAMPLES = 20
+"""How many failed records a job describes; later failures are only counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class FailureSample:
+    """One record a job could not process, and why (a UDF's error text, or the result code's reason)."""
+
+    digest: bytes
+    key: Any
+    """The user key when the record stores it, else None."""
+    code: int
+    message: str
+
+    def info_item(self) -> str:
+        """This failure as one item of the ``aerolite-job-failures`` reply (items are joined by ``;``).
+
+        Free text travels as base64 so that no separator can break the reply::
+
+            digest=<hex>:result-code=<n>:key-type=<none|int|str|bytes>:key=<int, or base64>:message=<base64>
+
+        >>> FailureSample(bytes(20), "u1", 100, "boom").info_item()
+        'digest=0000000000000000000000000000000000000000:result-code=100:key-type=str:key=dTE=:message=Ym9vbQ=='
+        """
+        key = self.key
+        if isinstance(key, bool) or not isinstance(key, int | str | bytes):
+            key_type, key_text = "none", ""
+        elif isinstance(key, int):
+            key_type, key_text = "int", str(key)
+        else:
+            key_type = type(key).__name__
+            key_text = base64.b64encode(key.encode() if isinstance(key, str) else key).decode()
+        message = base64.b64encode(self.message.encode()).decode()
+        return f"digest={self.digest.hex()}:result-code={self.code}:key-type={key_type}:key={key_text}:message={message}"
+
+
+class FailureLog:
+    """The first ``limit`` failures of a job (every failure is still counted in the job's counters)."""
+
+    __slots__ = ("limit", "samples")
+
+    def __init__(self, limit: int = MAX_FAILURE_SAMPLES) -> None:
+        self.limit = limit
+        self.samples: list[FailureSample] = []
+
+    def note(self, record: Record, code: int, message: str) -> None:
+        """Keep this failure if fewer than ``limit`` are kept."""
+        if len(self.samples) < self.limit:
+            self.samples.append(FailureSample(record.digest, record.key, int(code), message))
+
+    def info_reply(self) -> str:
+        """The kept failures as the ``aerolite-job-failures`` reply ("" when there are none)."""
+        return ";".join(sample.info_item() for sample in self.samples)
+
+
 @dataclass
 class JobCounters:
     read: int = 0
@@ -84,6 +145,7 @@ class Job:
     udf_function: str = ""
     n_pids_requested: int = 0
     counters: JobCounters = field(default_factory=JobCounters)
+    failures: FailureLog = field(default_factory=FailureLog)
     position: int = 0
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None

@@ -22,7 +22,7 @@ from aerolite.sdk.embedded import ClusterDefinitionBase, ClusterSpec
 from aerolite.sdk.errors import NATIVE_ERRORS, converted
 from aerolite.sdk.faces import ClusterBase, SessionBase, TaskBase
 from aerolite.sdk.indexes import IndexRequest
-from aerolite.sdk.jobs import JobProgress, TaskStatus
+from aerolite.sdk.jobs import JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import KeyPlan
 from aerolite.sdk.query import QueryPlan, StreamCore
 from aerolite.sdk.records import RecordResult
@@ -88,12 +88,23 @@ class BackgroundTask(TaskBase):
 
         Example::
 
-            async for p in task.watch(0.2): print(p.percent)
+            async for p in task.watch(0.2): print(f"{p.percent:.0f}%, {p.eta or 0:.0f} s left")
         """
         while not (snapshot := await self.progress()).done:
             yield snapshot
             await asyncio.sleep(interval)
         yield snapshot
+
+    async def failures(self) -> JobFailures:
+        """The failed records the nodes kept for this job (the first 20 each): digest, key, code, message.
+
+        Empty with ``kept`` False and a ``note`` when the nodes keep no samples (only aerolite does).
+
+        Example::
+
+            for f in await task.failures(): print(f.key, f.code_name, f.message)
+        """
+        return await run(flows.failures(self._client, self.task_id))
 
     async def abort(self) -> bool:
         """Stop the job on every node; False if it had already finished. Written records stay written.

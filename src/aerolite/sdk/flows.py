@@ -18,13 +18,17 @@ import aerospike_native as an
 
 from aerolite.sdk.background import Job, Selection
 from aerolite.sdk.behavior import Behavior
-from aerolite.sdk.errors import InvalidRequestError, JobNotFoundError, TimeoutError
+from aerolite.sdk.errors import InvalidRequestError, TimeoutError
 from aerolite.sdk.indexes import IndexRequest
 from aerolite.sdk.jobs import (
+    FAILURES_COMMAND,
     FOREGROUND_JOB_TYPES,
+    JobFailures,
     JobProgress,
     TaskStatus,
     abort_outcome,
+    job_not_found,
+    merge_failures,
     merge_nodes,
     namespace_rps_cap,
 )
@@ -187,11 +191,13 @@ def progress(client: Any, task_id: int) -> Flow[JobProgress]:
     """The job's counters from every node's job table, summed."""
     jobs = merge_nodes((yield from info_all(client, f"query-show:id={task_id}")))
     if not jobs:
-        raise JobNotFoundError(
-            2, f"KEY_NOT_FOUND (2): no node knows job {task_id}: it never started, or it finished "
-            "long ago and left the finished-jobs list (query-max-done)"
-        )
+        raise job_not_found(task_id)
     return jobs[0]
+
+
+def failures(client: Any, task_id: int) -> Flow[JobFailures]:
+    """The failed records the nodes kept for the job (none, with a note, from nodes that keep none)."""
+    return merge_failures(task_id, (yield from info_all(client, f"{FAILURES_COMMAND}:id={task_id}")))
 
 
 def abort(client: Any, task_id: int) -> Flow[bool]:

@@ -39,7 +39,7 @@ from aerolite.sdk.errors import (
     UdfError,
     UnsupportedError,
 )
-from aerolite.sdk.jobs import JobProgress, TaskStatus
+from aerolite.sdk.jobs import JobFailure, JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import ReadBuilder, WriteBuilder
 from aerolite.sdk.query import QueryBuilder
 from aerolite.sdk.records import ErrorStrategy, RecordResult
@@ -58,7 +58,7 @@ __all__ = [
     "BackgroundUdfBuilder", "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError",
     "Behavior", "BinError", "CapacityError", "ClientError", "CollectionIndexType", "ConnectionError", "DataSet",
     "ElementError", "ErrorStrategy", "Filter", "FilteredOutError", "ForbiddenError", "GenerationError",
-    "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobNotFoundError", "JobProgress",
+    "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress",
     "KeyBusyError", "QueryBuilder", "QueryError", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
     "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError", "TaskStatus",
     "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder",

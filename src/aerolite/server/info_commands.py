@@ -426,6 +426,18 @@ def _query_abort(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
     return "ok"
 
 
+@command("aerolite-job-failures")
+def _job_failures(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    """The failed records a job kept (``id=<id>``; see ``engine.jobs.FailureSample.info_item``); a node lacks it."""
+    task_id = _task_id(params)
+    if task_id is None:
+        return "ERROR:4:missing job id (id=<task id>)"
+    job = ctx.engine.jobs.get(task_id)
+    if job is None:
+        return "ERROR:2:job not found"
+    return job.failures.info_reply()
+
+
 @command("jobs")
 def _jobs(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
     """The pre-5.7 job interface: only its explicit ``cmd=`` forms (a bare ``jobs:`` is unrecognized, as on 8.x)."""

@@ -21,7 +21,7 @@ from aerolite.sdk.embedded import ClusterDefinitionBase
 from aerolite.sdk.errors import NATIVE_ERRORS, converted
 from aerolite.sdk.faces import ClusterBase, SessionBase, TaskBase
 from aerolite.sdk.indexes import IndexRequest
-from aerolite.sdk.jobs import JobProgress, TaskStatus
+from aerolite.sdk.jobs import JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import KeyPlan
 from aerolite.sdk.query import STREAM_CHUNK, QueryPlan, StreamCore
 from aerolite.sdk.records import RecordResult
@@ -86,12 +86,23 @@ class BackgroundTask(TaskBase):
 
         Example::
 
-            for p in task.watch(0.2): print(p.percent)
+            for p in task.watch(0.2): print(f"{p.percent:.0f}%, {p.eta or 0:.0f} s left")
         """
         while not (snapshot := self.progress()).done:
             yield snapshot
             time.sleep(interval)
         yield snapshot
+
+    def failures(self) -> JobFailures:
+        """The failed records the nodes kept for this job (the first 20 each): digest, key, code, message.
+
+        Empty with ``kept`` False and a ``note`` when the nodes keep no samples (only aerolite does).
+
+        Example::
+
+            for f in task.failures(): print(f.key, f.code_name, f.message)
+        """
+        return run(flows.failures(self._client, self.task_id))
 
     def abort(self) -> bool:
         """Stop the job on every node; False if it had already finished. Written records stay written.
