@@ -24,11 +24,11 @@ from aerolite.expr import arith, cdt, geo, meta, path_compile, static, text
 from aerolite.expr.codes import COMPARISONS, LIST_OPS, SINGULAR_CDT, ExpType, ListOp, MapOp, Op, ReturnType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Ael, Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
-from aerolite.expr.strings import STRING_FUNCTIONS, StrCall, evaluator
-from aerolite.expr.text import TextError
 from aerolite.expr.path_eval import Path
 from aerolite.expr.path_wire import PathOp
 from aerolite.expr.paths import LoopVar, PathModify, PathSelect, RemoveResult
+from aerolite.expr.strings import STRING_FUNCTIONS, StrCall, evaluator
+from aerolite.expr.text import TextError
 from aerolite.expr.view import UNKNOWN, RecordView
 from aerolite.values.ordering import sort_key, sorted_items
 
@@ -342,7 +342,7 @@ _NODE_HANDLERS: dict[type, Callable[[_Compiler, Any, _Env], Value]] = {
     BinRead: _Compiler.bin_read, BinType: _Compiler.bin_type, KeyRead: _Compiler.key,
     Regex: _Compiler.regex, Let: _Compiler.let, Var: _Compiler.var, CdtRead: _Compiler.cdt_read,
     Ael: _Compiler.ael, StrCall: _Compiler.string_call,
-    Ael: _Compiler.ael, LoopVar: path_compile.loop_var, RemoveResult: path_compile.remove_result,
+    LoopVar: path_compile.loop_var, RemoveResult: path_compile.remove_result,
     PathSelect: path_compile.path_select, PathModify: path_compile.path_modify,
 }
 

@@ -15,8 +15,8 @@ from typing import Any
 from aerolite.expr.codes import COMPARISONS, LIST_OPS, LOGICAL, ExpType, Op
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
-from aerolite.expr.strings import SLOT_TYPES, STRING_FUNCTIONS, StrCall, StrOp
 from aerolite.expr.paths import LoopVar, PathModify, PathSelect
+from aerolite.expr.strings import SLOT_TYPES, STRING_FUNCTIONS, StrCall, StrOp
 from aerolite.values.types import GeoJson, Hll, Special
 
 TypeEnv = Mapping[str, "ExpType | None"]
