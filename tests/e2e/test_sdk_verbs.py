@@ -210,3 +210,30 @@ async def test_mistakes_are_named_at_the_call(session: Session) -> None:
         session.update(USERS.id(1)).bin("x").upsert_from("$.score * ")
     with pytest.raises(TypeError, match="exists\\(\\) reads no bins"):
         session.exists(USERS.id(1)).bin("x")
+
+
+async def test_query_rows_and_keys_read_with_bin_steps(cluster: Cluster, session: Session) -> None:
+    for i in range(4):
+        await put(cluster, i, {"tags": ["a"] * i, "prefs": {"lang": f"l{i}"}, "n": i})
+    stream = await (session.query(USERS).where("$.n >= 1").bin("tags").list_size()
+                    .bin("prefs").on_map_key("lang").get_values().execute())
+    rows = sorted((row.bins["tags"], row.bins["prefs"]) for row in await stream.collect())
+    assert rows == [(1, "l1"), (2, "l2"), (3, "l3")]
+    one = await session.query(USERS.id(2)).bin("tags").list_size().execute()
+    assert one.bins == {"tags": 2}
+    many = await session.query(USERS.ids(1, 3, 9)).bin("n").get().execute()
+    assert [(r.ok, r.bins) for r in many] == [(True, {"n": 1}), (True, {"n": 3}), (False, {})]
+
+
+async def test_node_answers_a_query_ops_projection_and_refuses_writes(cluster: Cluster, session: Session) -> None:
+    client = cluster.native_client
+    await put(cluster, 1, {"l": [3, 1, 2], "m": {"a": 1, "b": 2}, "x": 5})
+    statement = an.Statement(USERS.namespace, USERS.set_name)
+    statement.set_operations([an.ListOperation.size("l"), an.MapOperation.get_by_key("m", "b", an.MapReturnType.VALUE),
+                              an.Operation.get_bin("x")])
+    rows = [record.bins async for record in await client.query(statement, an.PartitionFilter.all())]
+    assert rows == [{"l": 3, "m": 2, "x": 5}]
+    statement.set_operations([an.ListOperation.clear("l")])
+    with pytest.raises(an.exceptions.AerospikeError):
+        [record async for record in await client.query(statement, an.PartitionFilter.all())]
+    assert (await bins(cluster, 1))["l"] == [3, 1, 2]
