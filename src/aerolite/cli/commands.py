@@ -11,6 +11,8 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from aerolite.cli.writes import CLI_WRITES
+
 DEFAULT_HOST = "127.0.0.1:3000"
 
 
@@ -49,8 +51,8 @@ class _Step(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
-        value = values if isinstance(values, str) else ""
-        setattr(namespace, self.dest, [*(getattr(namespace, self.dest) or []), (self.const, value)])
+        given = [values] if isinstance(values, str) else list(values or ())
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest) or []), (self.const, given)])
 
 
 def _node_parser(sub: Any, name: str, help_text: str, *, dataset: bool = False) -> argparse.ArgumentParser:
@@ -68,16 +70,12 @@ def _add_run(sub: Any) -> None:
     run = _node_parser(sub, "run", "start a background job and follow its progress", dataset=True)
     run.add_argument("kind", choices=("update", "delete", "touch", "udf"), help="what the job does to each record")
     run.add_argument("--where", metavar="AEL", help="only records for which this AEL filter holds, e.g. '$.age > 30'")
-    writes = run.add_argument_group("writes of an update job (repeatable, in order: --bin NAME then one write)")
+    writes = run.add_argument_group("writes of an update job (repeatable, in order: --bin NAME then one write; "
+                                    "values are JSON when they parse: 5 is a number, '\"5\"' a string)")
     writes.add_argument("--bin", dest="steps", action=_Step, const="bin", metavar="NAME", help="the bin the next write changes")
-    writes.add_argument("--set-to", dest="steps", action=_Step, const="set_to", metavar="VALUE",
-                        help="write VALUE (JSON when it parses: 5 is a number, '\"5\"' a string, else text)")
-    writes.add_argument("--add", dest="steps", action=_Step, const="add", metavar="N", help="add a number")
-    writes.add_argument("--append", dest="steps", action=_Step, const="append", metavar="TEXT",
-                        help="append TEXT (taken as is) to a string bin")
-    writes.add_argument("--prepend", dest="steps", action=_Step, const="prepend", metavar="TEXT",
-                        help="prepend TEXT (taken as is) to a string bin")
-    writes.add_argument("--remove", dest="steps", action=_Step, const="remove", nargs=0, help="delete the bin")
+    for write in CLI_WRITES:
+        writes.add_argument(write.flag, dest="steps", action=_Step, const=write.key, nargs=len(write.metavar),
+                            metavar=write.metavar or None, help=write.help)
     ttl = run.add_argument_group("TTL of written records (update, touch)").add_mutually_exclusive_group()
     ttl.add_argument("--ttl", type=int, metavar="SECONDS", help="expire records SECONDS from now")
     ttl.add_argument("--never-expire", action="store_true", help="make records permanent")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from itertools import chain
-from typing import Any, Literal
+from typing import Literal
 
 from rich.console import Console, JustifyMethod
 
@@ -27,6 +26,7 @@ from aerolite.cli.display import (
     summary,
 )
 from aerolite.cli.node import INTERRUPTED, CliError, cli_value, connected, session_of
+from aerolite.cli.writes import BY_KEY, CLI_WRITES
 from aerolite.sdk import BackgroundOperationBuilder, BackgroundUdfBuilder, DataSet, JobProgress
 from aerolite.sync import BackgroundTask, Session
 
@@ -34,17 +34,8 @@ WATCH_INTERVAL = 0.2
 """Seconds between progress polls while following a job."""
 
 Builder = BackgroundOperationBuilder[BackgroundTask, int] | BackgroundUdfBuilder[BackgroundTask, int]
-Step = tuple[str, str]
-"""One ``--bin NAME`` or write verb of ``run update``, in command-line order: (verb, its value or "")."""
-
-_WRITES: dict[str, Callable[[Any, str], Any]] = {
-    "set_to": lambda step, value: step.set_to(cli_value(value)),
-    "add": lambda step, value: step.add(cli_value(value)),
-    "append": lambda step, value: step.append(value),
-    "prepend": lambda step, value: step.prepend(value),
-    "remove": lambda step, _value: step.remove(),
-}
-"""How each write verb of ``run update`` continues a ``.bin(name)`` step of the builder."""
+Step = tuple[str, list[str]]
+"""One ``--bin NAME`` or write option of ``run update``, in command-line order: (its key, its values)."""
 
 
 def run_job(args: argparse.Namespace) -> int:
@@ -92,21 +83,22 @@ def _writes(builder: BackgroundOperationBuilder[BackgroundTask, int],
             steps: list[Step]) -> BackgroundOperationBuilder[BackgroundTask, int]:
     """Apply ``--bin NAME --VERB [VALUE]`` pairs in order; each ``--bin`` takes exactly one verb."""
     pending: str | None = None
-    for verb, value in [*steps, ("bin", "")]:  # the sentinel --bin checks that the last one got its write
-        if verb == "bin":
+    for key, values in [*steps, ("bin", [])]:  # the sentinel --bin checks that the last one got its write
+        if key == "bin":
             if pending is not None:
-                raise CliError(f"--bin {pending} needs a write after it: --set-to, --add, --append, --prepend "
-                               "or --remove")
-            pending = value or None
-        elif pending is None:
-            raise CliError(f"--{verb.replace('_', '-')} needs a --bin NAME before it")
-        else:
-            try:
-                builder = _WRITES[verb](builder.bin(pending), value)
-            except (TypeError, ValueError) as exc:
-                given = " ".join(filter(None, (f"--bin {pending} --{verb.replace('_', '-')}", value)))
-                raise CliError(f"{given}: {exc}") from exc
-            pending = None
+                flags = ", ".join(write.flag for write in CLI_WRITES)
+                raise CliError(f"--bin {pending} needs a write after it: one of {flags}")
+            pending = values[0] if values else None
+            continue
+        write = BY_KEY[key]
+        if pending is None:
+            raise CliError(f"{write.flag} needs a --bin NAME before it")
+        try:
+            builder = write.apply(builder.bin(pending), values)
+        except (TypeError, ValueError) as exc:
+            given = " ".join([f"--bin {pending} {write.flag}", *values])
+            raise CliError(f"{given}: {exc}") from exc
+        pending = None
     return builder
 
 

@@ -231,6 +231,24 @@ def _validate_op(op: Op) -> None:
         raise AerospikeResultError(ResultCode.BIN_NAME_TOO_LONG, f"bin name {op.bin_name!r} is longer than 15 bytes")
 
 
+def check_projection(ops: list[Op]) -> list[Op] | None:
+    """The read ops of a query's ops projection, validated once for the whole query; None when the
+    query only names bins (plain reads, answered by bin selection)."""
+    if all(op.kind == OpKind.READ for op in ops):
+        return None
+    for op in ops:
+        _validate_op(op)
+        if op.kind != OpKind.READ and op.kind not in READ_KINDS:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR,
+                                       f"a foreground query only reads; operation {op.kind.name} writes")
+    return ops
+
+
+def project(record: Record, ops: list[Op]) -> list[ReplyOp]:
+    """The answers of read ``ops`` on ``record`` (which stays unchanged): a query row's ops projection."""
+    return _run_ops(record, ops, False, False)
+
+
 def _all_bins(record: Record) -> list[ReplyOp]:
     return [ReplyOp(OpKind.READ, name, value) for name, value in record.bins.items()]
 

@@ -22,12 +22,14 @@ from typing import Any, Generic, Literal, Protocol, Self, TypeVar
 import aerospike_native as an
 
 from aerolite.sdk.behavior import Behavior
+from aerolite.sdk.bins import WriteBinBuilder
 from aerolite.sdk.dataset import DataSet
+from aerolite.sdk.verb_table import Entry
 from aerolite.sdk.verbs import (
     ExpirationVerbs,
     IndexFilterVerb,
+    OperationsVerb,
     WhereVerb,
-    WriteBinBuilder,
     check_bin_name,
     check_rps,
 )
@@ -235,10 +237,11 @@ class _JobBuilder(WhereVerb, IndexFilterVerb, Generic[TaskT, CountT]):
         raise NotImplementedError
 
 
-class BackgroundOperationBuilder(ExpirationVerbs, _JobBuilder[TaskT, CountT]):
+class BackgroundOperationBuilder(ExpirationVerbs, OperationsVerb, _JobBuilder[TaskT, CountT]):
     """An update, delete or touch job: write operations applied to every selected record."""
 
     __slots__ = ("_expiration", "_kind", "_operations")
+    _reads_ok = False
 
     def __init__(self, runner: Runner[TaskT, CountT], dataset: DataSet, kind: JobKind) -> None:
         super().__init__(runner, dataset)
@@ -255,31 +258,16 @@ class BackgroundOperationBuilder(ExpirationVerbs, _JobBuilder[TaskT, CountT]):
         """
         return WriteBinBuilder(self, check_bin_name(name))
 
-    def add_operation(self, operation: Any) -> Self:
-        """Append a ready-made client write operation (list, map, bit, HLL, expression writes...).
+    def _take(self, operation: Any, entry: Entry) -> Self:
+        self._check_operation(entry.name, entry.writes)
+        return self._add(operation)
 
-        Example::
-
-            task.update(users).add_operation(ListOperation.append("tags", "vip"))
-        """
-        try:
-            writes = an.has_any_write_op([operation])
-        except TypeError:
-            raise TypeError(
-                f"add_operation() takes a client operation (Operation, ListOperation, MapOperation, ...), "
-                f"not {type(operation).__name__}"
-            ) from None
-        if not writes:
-            raise ValueError(
-                "add_operation() got a read operation: a background job only writes; "
-                "read records with a foreground query instead"
-            )
+    def _add(self, operation: Any) -> Self:
         self._operations.append(operation)
         return self
 
-    def _append(self, operation: Any) -> Self:
-        self._operations.append(operation)
-        return self
+    def _purpose(self) -> str:
+        return "a background job"
 
     def _job(self) -> Job:
         operations = list(self._operations)

@@ -212,15 +212,27 @@ class SessionBase(Generic[TaskT, CountT, OneT, ManyT, StreamT]):
         """
         return self._read("exists", keys)
 
-    def query(self, dataset: DataSet) -> QueryBuilder[StreamT]:
-        """Start a foreground query over a data set; ``execute()`` streams the records.
+    @overload
+    def query(self, target: DataSet, /) -> QueryBuilder[StreamT]: ...
+    @overload
+    def query(self, target: Sequence[Key], /) -> ReadBuilder[ManyT]: ...
+    @overload
+    def query(self, target: Key, /) -> ReadBuilder[OneT]: ...
+
+    def query(self, target: Any, /) -> QueryBuilder[StreamT] | ReadBuilder[Any]:
+        """Start a foreground query over a data set (``execute()`` streams the records), or read keys.
+
+        Given keys (``users.id(1)``, ``users.ids(1, 2)``) it is ``get()``: one result, or a list in key order.
 
         Example::
 
             stream = await session.query(users).where("$.age > %s", 30).limit(100).execute()
             rows = await stream.collect()
+            row = await session.query(users.id(1)).bin("tags").list_size().execute()
         """
-        return QueryBuilder(dataset, self._state.behavior, self._runner(self._state.checked()).stream)
+        if isinstance(target, an.Key) or (isinstance(target, Sequence) and not isinstance(target, str | bytes)):
+            return self._read("get", target)
+        return QueryBuilder(target, self._state.behavior, self._runner(self._state.checked()).stream)
 
     def _write(self, kind: WriteKind, keys: Any) -> WriteBuilder[Any]:
         state = self._state.checked()

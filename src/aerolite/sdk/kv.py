@@ -22,9 +22,11 @@ from typing import Any, Generic, Literal, Self, TypeVar
 import aerospike_native as an
 
 from aerolite.sdk.behavior import Behavior, assign_fields
+from aerolite.sdk.bins import ReadBinBuilder, WriteBinBuilder
 from aerolite.sdk.errors import from_native
 from aerolite.sdk.records import FILTERED_OUT, KEY_NOT_FOUND, ErrorStrategy, Outcomes, RecordResult
-from aerolite.sdk.verbs import ExpirationVerbs, WhereVerb, WriteBinBuilder, check_bin_name
+from aerolite.sdk.verb_table import Entry
+from aerolite.sdk.verbs import ExpirationVerbs, OperationsVerb, WhereVerb, check_bin_name
 
 ResultT = TypeVar("ResultT", covariant=True)
 
@@ -96,7 +98,7 @@ class KeyPlan:
         return self.outcomes.failed(self.keys[0], exc)
 
 
-class _KeyCommand(WhereVerb, Generic[ResultT]):
+class _KeyCommand(WhereVerb, OperationsVerb, Generic[ResultT]):
     """What every key-value verb shares: its keys, a ``where`` filter and the terminal ``execute()``."""
 
     __slots__ = ("_behavior", "_fail_on_filtered_out", "_filter_expression", "_finish", "_keys", "_single",
@@ -140,6 +142,13 @@ class _KeyCommand(WhereVerb, Generic[ResultT]):
 
     def _plan(self, outcomes: Outcomes) -> KeyPlan:
         raise NotImplementedError
+
+    def _take(self, operation: Any, entry: Entry) -> Self:
+        self._check_operation(entry.name, entry.writes)
+        return self._add(operation)
+
+    def _purpose(self) -> str:
+        return f"{self._verb}()"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._verb} of {len(self._keys)} key(s)>"
@@ -215,23 +224,6 @@ class WriteBuilder(ExpirationVerbs, _KeyCommand[ResultT]):
         self._writing("bin")
         return WriteBinBuilder(self, name)
 
-    def add_operation(self, operation: Any) -> Self:
-        """Append a ready-made client operation (list, map, bit, HLL, reads of the written record...).
-
-        Example::
-
-            await session.update(users.id(1)).add_operation(ListOperation.append("tags", "vip", ListPolicy()))
-        """
-        self._writing("add_operation")
-        try:
-            an.has_any_write_op([operation])
-        except TypeError:
-            raise TypeError(
-                f"add_operation() takes a client operation (Operation, ListOperation, MapOperation, ...), "
-                f"not {type(operation).__name__}"
-            ) from None
-        return self._append(operation)
-
     def ensure_generation_is(self, generation: int) -> Self:
         """Only write if the record's generation is still ``generation`` (else ``GenerationError``).
 
@@ -265,7 +257,8 @@ class WriteBuilder(ExpirationVerbs, _KeyCommand[ResultT]):
         self._durable_delete = False
         return self
 
-    def _append(self, operation: Any) -> Self:
+    def _add(self, operation: Any) -> Self:
+        self._writing("add_operation")
         self._steps.append(operation)
         return self
 
@@ -349,14 +342,20 @@ class WriteBuilder(ExpirationVerbs, _KeyCommand[ResultT]):
 
 
 class ReadBuilder(_KeyCommand[ResultT]):
-    """A read of one or many records (``get``), or only of whether they exist (``exists``)."""
+    """A read of one or many records (``get``), or only of whether they exist (``exists``).
 
-    __slots__ = ("_bins", "_kind")
+    ``.bin(name)`` steps read parts of bins (``list_size()``, ``on_map_key(k).get_values()`` ...)
+    in one command; each step's answer comes back under its bin's name.
+    """
+
+    __slots__ = ("_bins", "_kind", "_operations")
+    _writes_ok = False
 
     def __init__(self, kind: ReadKind, keys: Any, behavior: Behavior, finish: Callable[[KeyPlan], ResultT]) -> None:
         super().__init__(kind, keys, behavior, finish)
         self._kind = kind
         self._bins: list[str] | None = None
+        self._operations: list[Any] = []
 
     def select(self, *bins: str) -> Self:
         """Read only these bins (default: all).
@@ -365,15 +364,39 @@ class ReadBuilder(_KeyCommand[ResultT]):
 
             result = await session.get(users.id(1)).select("name", "age").execute()
         """
-        if self._kind == "exists":
-            raise TypeError("exists() reads no bins, so select() does not apply: use session.get(...).select(...)")
+        self._reading("select")
         if not bins:
             raise ValueError("select() needs at least one bin name; omit the call to read every bin")
+        if self._operations:
+            raise ValueError("select() after bin() steps: read whole bins with .bin(name).get() instead")
         self._bins = [check_bin_name(name) for name in bins]
+        return self
+
+    def bin(self, name: str) -> ReadBinBuilder[Self]:
+        """Start a read step on bin ``name``; the step's verb returns this builder.
+
+        Example::
+
+            row = await session.get(users.id(1)).bin("tags").list_size().bin("prefs").map_size().execute()
+        """
+        self._reading("bin")
+        return ReadBinBuilder(self, name)
+
+    def _reading(self, verb: str) -> None:
+        if self._kind == "exists":
+            raise TypeError(f"exists() reads no bins, so {verb}() does not apply: use session.get(...).{verb}(...)")
+
+    def _add(self, operation: Any) -> Self:
+        self._reading("add_operation")
+        if self._bins is not None:
+            raise ValueError("bin() steps after select(): read whole bins with .bin(name).get() instead")
+        self._operations.append(operation)
         return self
 
     def _plan(self, outcomes: Outcomes) -> KeyPlan:
         behavior = self._behavior
+        if self._operations:
+            return self._operate_plan(outcomes)
         if not self._single:
             read_policy = an.BatchReadPolicy()
             if self._filter_expression is not None:
@@ -387,3 +410,14 @@ class ReadBuilder(_KeyCommand[ResultT]):
             return KeyPlan("exists", self._keys, {"policy": policy}, self._keys, "flag", outcomes)
         return KeyPlan("get", (self._keys[0], self._bins), {"policy": policy}, self._keys, "record", outcomes)
 
+    def _operate_plan(self, outcomes: Outcomes) -> KeyPlan:
+        behavior, operations = self._behavior, list(self._operations)
+        fields = {} if self._filter_expression is None else {"filter_expression": self._filter_expression}
+        if self._single:
+            policy = behavior.write_policy_with(**fields)
+            return KeyPlan("operate", (self._keys[0], operations), {"policy": policy}, self._keys, "record",
+                           outcomes)
+        kwargs = {"batch_policy": behavior.batch_policy(False),
+                  "write_policy": assign_fields(an.BatchWritePolicy(), fields)}
+        return KeyPlan("batch_operate", (list(self._keys), [operations] * len(self._keys)), kwargs, self._keys,
+                       "batch", outcomes)

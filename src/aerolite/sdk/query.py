@@ -19,10 +19,12 @@ import aerospike_native as an
 
 from aerolite.sdk.background import Selection
 from aerolite.sdk.behavior import Behavior
+from aerolite.sdk.bins import ReadBinBuilder
 from aerolite.sdk.dataset import DataSet
 from aerolite.sdk.errors import converted
 from aerolite.sdk.records import RecordResult
-from aerolite.sdk.verbs import IndexFilterVerb, WhereVerb, check_bin_name, check_rps
+from aerolite.sdk.verb_table import Entry
+from aerolite.sdk.verbs import IndexFilterVerb, OperationsVerb, WhereVerb, check_bin_name, check_rps
 
 StreamT = TypeVar("StreamT", covariant=True)
 
@@ -42,15 +44,18 @@ class QueryPlan:
         self.limit = limit
 
 
-class QueryBuilder(WhereVerb, IndexFilterVerb, Generic[StreamT]):
-    """A foreground query over a data set: filters, bin selection, a limit; ``execute()`` streams rows."""
+class QueryBuilder(WhereVerb, IndexFilterVerb, OperationsVerb, Generic[StreamT]):
+    """A foreground query over a data set: filters, bin selection or per-bin reads, a limit; ``execute()``
+    streams rows."""
 
     __slots__ = ("_behavior", "_bins", "_dataset", "_filter_expression", "_include_bins", "_index_filter",
-                 "_limit", "_records_per_second", "_start")
+                 "_limit", "_operations", "_records_per_second", "_start")
+    _writes_ok = False
 
     def __init__(self, dataset: DataSet, behavior: Behavior, start: Callable[[QueryPlan], StreamT]) -> None:
         if not isinstance(dataset, DataSet):
-            raise TypeError(f"query() takes a DataSet, e.g. DataSet.of('test', 'users'), not {type(dataset).__name__}")
+            raise TypeError(f"query() takes a DataSet, e.g. DataSet.of('test', 'users'), or keys (users.id(1)), "
+                            f"not {type(dataset).__name__}")
         self._dataset = dataset
         self._behavior = behavior
         self._start = start
@@ -60,6 +65,7 @@ class QueryBuilder(WhereVerb, IndexFilterVerb, Generic[StreamT]):
         self._include_bins = True
         self._limit = 0
         self._records_per_second = 0
+        self._operations: list[Any] = []
 
     def select(self, *bins: str) -> Self:
         """Return only these bins of each record (default: all bins).
@@ -72,8 +78,32 @@ class QueryBuilder(WhereVerb, IndexFilterVerb, Generic[StreamT]):
             raise ValueError("select() needs at least one bin name; use no_bins() for keys and metadata only")
         if not self._include_bins:
             raise ValueError("no_bins() was called: a query returns either selected bins or none, not both")
+        if self._operations:
+            raise ValueError("select() after bin() steps: read whole bins with .bin(name).get() instead")
         self._bins = [check_bin_name(name) for name in bins]
         return self
+
+    def bin(self, name: str) -> ReadBinBuilder[Self]:
+        """Start a read step on bin ``name`` for every row (the row then holds only what the steps read).
+
+        Example::
+
+            stream = await session.query(users).bin("tags").list_size().bin("prefs").on_map_key("lang").get_values().execute()
+        """
+        return ReadBinBuilder(self, name)
+
+    def _take(self, operation: Any, entry: Entry) -> Self:
+        self._check_operation(entry.name, entry.writes)
+        return self._add(operation)
+
+    def _add(self, operation: Any) -> Self:
+        if self._bins is not None or not self._include_bins:
+            raise ValueError("bin() steps after select() or no_bins(): a row holds either whole bins or step answers")
+        self._operations.append(operation)
+        return self
+
+    def _purpose(self) -> str:
+        return "query()"
 
     def no_bins(self) -> Self:
         """Return keys and metadata (generation, TTL) only, no bins.
@@ -130,7 +160,10 @@ class QueryBuilder(WhereVerb, IndexFilterVerb, Generic[StreamT]):
             policy.max_records = self._limit
         if self._records_per_second:
             policy.records_per_second = self._records_per_second
-        return QueryPlan(selection.statement(self._bins), policy, self._limit)
+        statement = selection.statement(self._bins)
+        if self._operations:
+            statement.set_operations(list(self._operations))
+        return QueryPlan(statement, policy, self._limit)
 
     def __repr__(self) -> str:
         return f"<QueryBuilder of {self._dataset}>"

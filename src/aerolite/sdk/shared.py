@@ -10,6 +10,8 @@ from aerolite.sdk.background import (
     BackgroundWriteBinBuilder,
 )
 from aerolite.sdk.behavior import Behavior
+from aerolite.sdk.bin_verbs import HllConfig
+from aerolite.sdk.bins import CdtReader, CdtWriter, ReadBinBuilder, WriteBinBuilder
 from aerolite.sdk.dataset import DataSet
 from aerolite.sdk.errors import (
     AelError,
@@ -44,7 +46,6 @@ from aerolite.sdk.kv import ReadBuilder, WriteBuilder
 from aerolite.sdk.query import QueryBuilder
 from aerolite.sdk.records import ErrorStrategy, RecordResult
 from aerolite.sdk.udf import UdfModule
-from aerolite.sdk.verbs import WriteBinBuilder
 
 Filter = _an.Filter
 """Secondary-index filters for ``query(...).filter(...)``: ``Filter.range("age", 18, 30)``, ``Filter.equal(...)``."""
@@ -52,15 +53,27 @@ IndexType = _an.IndexType
 """Secondary-index value types: ``NUMERIC``, ``STRING``, ``GEO2D_SPHERE``, ``BLOB``."""
 CollectionIndexType = _an.CollectionIndexType
 """What of a list or map bin an index covers: ``LIST``, ``MAP_KEYS``, ``MAP_VALUES``."""
+ListOrderType = _an.ListOrderType
+"""List orders for ``list_create`` / ``list_set_order`` / ``on_list_index(order=...)``: ``ORDERED``, ``UNORDERED``."""
+ListSortFlags = _an.ListSortFlags
+"""``list_sort`` flags: ``DEFAULT``, ``DESCENDING``, ``DROP_DUPLICATES``."""
+MapOrder = _an.MapOrder
+"""Map orders for ``map_create`` / ``map_set_policy`` / ``on_map_key(create_type=...)``: ``KEY_ORDERED`` ..."""
+MapReturnType = _an.MapReturnType
+"""What ``remove(return_type=...)`` returns about removed map entries: ``COUNT``, ``VALUE`` ..."""
+ListReturnType = _an.ListReturnType
+"""What ``remove(return_type=...)`` returns about removed list elements: ``COUNT``, ``VALUE`` ..."""
 
 __all__ = [
     "AelError", "AerospikeError", "BackgroundOperationBuilder", "BackgroundTaskSession",
     "BackgroundUdfBuilder", "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError",
-    "Behavior", "BinError", "CapacityError", "ClientError", "CollectionIndexType", "ConnectionError", "DataSet",
-    "ElementError", "ErrorStrategy", "Filter", "FilteredOutError", "ForbiddenError", "GenerationError",
-    "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress",
-    "KeyBusyError", "QueryBuilder", "QueryError", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
-    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError", "TaskStatus",
-    "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder",
-    "WriteBuilder",
+    "Behavior", "BinError", "CapacityError", "CdtReader", "CdtWriter", "ClientError", "CollectionIndexType",
+    "ConnectionError", "DataSet", "ElementError", "ErrorStrategy", "Filter", "FilteredOutError",
+    "ForbiddenError", "GenerationError", "HllConfig", "IndexType", "InvalidNamespaceError",
+    "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress", "KeyBusyError",
+    "ListOrderType", "ListReturnType", "ListSortFlags", "MapOrder", "MapReturnType", "QueryBuilder",
+    "QueryError", "ReadBinBuilder", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
+    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError",
+    "TaskStatus", "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError",
+    "WriteBinBuilder", "WriteBuilder",
 ]

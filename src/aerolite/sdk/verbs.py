@@ -13,7 +13,7 @@ import math
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Self
 
 import aerospike_native as an
 
@@ -55,10 +55,12 @@ def expiration_of(seconds: int) -> Any:
     return an.Expiration.seconds(seconds)
 
 
-def compile_where(expression: Any, params: Sequence[Any]) -> Any:
+def compile_expression(verb: str, expression: Any, params: Sequence[Any]) -> Any:
     """A client ``FilterExpression`` from AEL text (compiled here) or a ready ``FilterExpression``.
 
-    >>> compile_where("$.age > %s", [21]) is not None
+    ``verb`` names the calling verb in error messages; AEL mistakes raise ``AelError`` with the column.
+
+    >>> compile_expression("select_from", "$.price * %s", [2]) is not None
     True
     """
     if isinstance(expression, str):
@@ -70,13 +72,22 @@ def compile_where(expression: Any, params: Sequence[Any]) -> Any:
     if isinstance(expression, an.FilterExpression):
         if params:
             raise TypeError(
-                "where() parameters only bind into AEL text; put the values into the FilterExpression itself"
+                f"{verb}() parameters only bind into AEL text; put the values into the FilterExpression itself"
             )
         return expression
     raise TypeError(
-        f"where() takes AEL text or a FilterExpression, not {type(expression).__name__}: "
-        "e.g. where('$.age > %s', 21)"
+        f"{verb}() takes AEL text or a FilterExpression, not {type(expression).__name__}: "
+        f"e.g. {verb}('$.age > %s', 21)"
     )
+
+
+def compile_where(expression: Any, params: Sequence[Any]) -> Any:
+    """A client ``FilterExpression`` for ``where()``: see :func:`compile_expression`.
+
+    >>> compile_where("$.age > %s", [21]) is not None
+    True
+    """
+    return compile_expression("where", expression, params)
 
 
 def check_rps(rps: Any) -> int:
@@ -212,73 +223,42 @@ class ExpirationVerbs:
         return self
 
 
-class _Appends(Protocol):
-    def _append(self, operation: Any) -> Self: ...
+class OperationsVerb:
+    """``add_operation(op)``: a ready-made client operation, checked once for every builder that takes them.
 
+    The builder says what it accepts with ``_reads_ok`` / ``_writes_ok`` and keeps operations via ``_add``.
+    """
 
-ParentT = TypeVar("ParentT", bound=_Appends)
+    __slots__ = ()
+    _reads_ok: bool = True
+    _writes_ok: bool = True
 
-
-class WriteBinBuilder(Generic[ParentT]):
-    """One write step on one bin; each verb adds the operation and returns the builder it came from."""
-
-    __slots__ = ("_name", "_parent")
-
-    def __init__(self, parent: ParentT, name: str) -> None:
-        self._parent = parent
-        self._name = check_bin_name(name)
-
-    def set_to(self, value: Any) -> ParentT:
-        """Write ``value`` into the bin.
+    def add_operation(self, operation: Any) -> Self:
+        """Append a ready-made client operation (list, map, bit, HLL, expression operations ...).
 
         Example::
 
-            session.upsert(users.id(1)).bin("tier").set_to("gold")
+            session.update(users.id(1)).add_operation(BitOperation.count("flags", 0, 8))
         """
-        if value is None:
-            raise ValueError(f"set_to(None) would delete bin {self._name!r}: call .remove() to say so")
-        return self._parent._append(an.Operation.put(self._name, value))
+        try:
+            writes = an.has_any_write_op([operation])
+        except TypeError:
+            raise TypeError(
+                f"add_operation() takes a client operation (Operation, ListOperation, MapOperation, ...), "
+                f"not {type(operation).__name__}"
+            ) from None
+        self._check_operation("add_operation", writes)
+        return self._add(operation)
 
-    def add(self, amount: int | float) -> ParentT:
-        """Add ``amount`` to the bin's number (a missing bin counts as 0).
+    def _check_operation(self, verb: str, writes: bool) -> None:
+        if writes and not self._writes_ok:
+            raise ValueError(f"{verb}() writes, and {self._purpose()} only reads: write with session.update(...)")
+        if not writes and not self._reads_ok:
+            raise ValueError(f"{verb}() reads, and {self._purpose()} only writes: "
+                             "read records with a foreground query instead")
 
-        Example::
+    def _purpose(self) -> str:
+        return type(self).__name__
 
-            session.update(users.id(1)).bin("score").add(1)
-        """
-        if isinstance(amount, bool) or not isinstance(amount, int | float):
-            raise TypeError(f"add() takes an int or float, not {type(amount).__name__}; use set_to() for other values")
-        return self._parent._append(an.Operation.add(self._name, amount))
-
-    def append(self, text: str) -> ParentT:
-        """Append ``text`` to the bin's string.
-
-        Example::
-
-            session.update(users.id(1)).bin("log").append(";migrated")
-        """
-        return self._parent._append(an.Operation.append(self._name, _text("append", text)))
-
-    def prepend(self, text: str) -> ParentT:
-        """Prepend ``text`` to the bin's string.
-
-        Example::
-
-            session.update(users.id(1)).bin("name").prepend("Dr. ")
-        """
-        return self._parent._append(an.Operation.prepend(self._name, _text("prepend", text)))
-
-    def remove(self) -> ParentT:
-        """Delete the bin.
-
-        Example::
-
-            session.update(users.id(1)).bin("legacy_flag").remove()
-        """
-        return self._parent._append(an.Operation.put(self._name, None))
-
-
-def _text(verb: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{verb}() takes a str, not {type(value).__name__}; use set_to() to replace a bin's value")
-    return value
+    def _add(self, operation: Any) -> Self:
+        raise NotImplementedError

@@ -16,9 +16,10 @@ from typing import Any
 from aerolite.ael import filter_from_text
 from aerolite.engine.background import effective_rps, start_ops_job, start_udf_job
 from aerolite.engine.commands import RecordFilter
-from aerolite.engine.engine import Engine
+from aerolite.engine.engine import Engine, check_projection, project
 from aerolite.engine.indexing import find_index
 from aerolite.engine.jobs import Job, JobType, Outcome, per_record
+from aerolite.engine.ops import Op
 from aerolite.engine.record import Record
 from aerolite.engine.scan import chunks, current, ordered_subset, scan, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -119,9 +120,10 @@ class QueryHandler:
         set_name = text_field(msg, FieldType.SET) or ""
         throttle, shown = effective_rps(self.engine, namespace, int_field(msg, FieldType.RECORDS_PER_SECOND))
         indexed = self._index_lookup(msg, namespace, set_name)
+        ops = decode_ops(msg)
         emitter = _RecordEmitter(
-            namespace, bool(msg.info1 & Info1.GET_NO_BINS), [op.bin_name for op in decode_ops(msg) if op.bin_name],
-            int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {},
+            namespace, bool(msg.info1 & Info1.GET_NO_BINS), [op.bin_name for op in ops if op.bin_name],
+            int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {}, check_projection(ops),
         )
         if indexed is None:
             candidates: Iterator[list[bytes]] = scan(ns, pids, resume)
@@ -166,8 +168,10 @@ class _RecordEmitter:
     """Encodes the records a query returns into reply messages."""
 
     def __init__(self, namespace: str, no_bins: bool, bins: list[str], max_records: int,
-                 record_filter: RecordFilter | None, indexed_values: dict[bytes, Any]) -> None:
+                 record_filter: RecordFilter | None, indexed_values: dict[bytes, Any],
+                 projection: list[Op] | None = None) -> None:
         self.indexed_values = indexed_values
+        self.projection = projection
         self.ns_field = encode_field(FieldType.NAMESPACE, namespace.encode())
         self.info1 = Info1.GET_NO_BINS if no_bins else 0
         self.no_bins = no_bins
@@ -184,13 +188,19 @@ class _RecordEmitter:
         if self.filter is not None and not self.filter(record):
             return Outcome.FILTERED
         if self.no_bins:
-            values: list[tuple[str, object]] = []
+            values: list[tuple[int, str, object]] = []
+        elif self.projection is not None:
+            try:
+                values = [(int(answer.kind), answer.bin_name, answer.value)
+                          for answer in project(record, self.projection)]
+            except AerospikeResultError:
+                return Outcome.FAILED
         elif self.bins:
-            values = [(n, record.bins[n]) for n in self.bins if n in record.bins]
+            values = [(1, n, record.bins[n]) for n in self.bins if n in record.bins]
             if not values:
                 return Outcome.MISSING
         else:
-            values = list(record.bins.items())
+            values = [(1, n, v) for n, v in record.bins.items()]
         fields = [self.ns_field, encode_field(FieldType.DIGEST, record.digest)]
         if record.set_name:
             fields.append(encode_field(FieldType.SET, record.set_name.encode()))
@@ -202,7 +212,7 @@ class _RecordEmitter:
         message = b"".join([
             encode_header(ResultCode.OK, record.generation, record.void_time, len(fields), len(values), info1=self.info1),
             *fields,
-            *(encode_bin_op(1, name, value) for name, value in values),
+            *(encode_bin_op(op_type, name, value) for op_type, name, value in values),
         ])
         self.out.append(message)
         self.size += len(message)

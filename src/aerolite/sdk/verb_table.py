@@ -1,0 +1,136 @@
+"""The verb table: every bin verb of the SDK, described once, and the descriptors that put it on builders.
+
+A verb is a typed function ``build(path, *args) -> client operation`` registered with its group in
+:data:`TABLE`. Builders carry verbs as class attributes (``list_append = collection.list_append``);
+reading the attribute through a builder instance gives a method with the function's own signature
+(minus ``path``) that builds the operation at the builder's place and hands it to the builder's
+``_emit``, which returns whatever the verb returns (the builder the chain came from). The one
+description thus serves foreground writes, background jobs, reads, nested CDT paths and the blocking
+face, and editors and ``mypy`` see every verb with its real parameters.
+
+Groups say where a verb may appear (``tests/sdk/test_verb_table.py`` checks every face against them):
+
+========================  ====================================================================
+``bin_write``             whole-bin writes: ``set_to``, ``add``, HLL writes, ``upsert_from`` ...
+``collection_write``      list / map writes, at a bin or at a navigated CDT element
+``collection_read``       list / map reads (``list_size``, ``list_get`` ...), likewise
+``bin_read``              whole-bin reads: ``get``, HLL reads, ``select_from``
+``navigation``            CDT steps (``on_map_key`` ...), leading to a selection
+``selection_read``        reads of a selection (``get_values``, ``count`` ...)
+``selection_write``       writes of a selection (``remove``, ``remove_all_others``, ``set_to`` ...)
+========================  ====================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Concatenate, Generic, Literal, ParamSpec, Protocol, Self, TypeVar, overload
+
+P = ParamSpec("P")
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+Group = Literal["bin_write", "collection_write", "collection_read", "bin_read", "navigation",
+                "selection_read", "selection_write"]
+WRITE_GROUPS: frozenset[Group] = frozenset({"bin_write", "collection_write", "selection_write"})
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """Where an operation applies: a bin, and the CDT context leading into it (empty: the bin itself)."""
+
+    bin: str
+    ctx: tuple[Any, ...] = ()
+
+    def at(self, operation: Any) -> Any:
+        """``operation`` with this path's context attached (unchanged at the bin itself)."""
+        return operation.set_context(list(self.ctx)) if self.ctx else operation
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of the verb table."""
+
+    name: str
+    group: Group
+    doc: str
+
+    @property
+    def writes(self) -> bool:
+        """True if the verb changes data (so a read-only face refuses it)."""
+        return self.group in WRITE_GROUPS
+
+
+TABLE: dict[tuple[Group, str], Entry] = {}
+"""Every verb by group and name (``set_to``, ``add`` and ``remove`` exist at a bin and at a selection)."""
+
+
+def register(name: str, group: Group, doc: str | None) -> Entry:
+    """Add a verb to :data:`TABLE` (a name appears once per group)."""
+    if (group, name) in TABLE:
+        raise ValueError(f"verb {name!r} is described twice in group {group!r}")
+    entry = TABLE[group, name] = Entry(name, group, doc or "")
+    return entry
+
+
+def entries(group: Group) -> list[Entry]:
+    """The verbs of one group, in table order."""
+    return [entry for entry in TABLE.values() if entry.group == group]
+
+
+class Emits(Protocol[T_co]):
+    """A builder a verb can live on: it knows its place and takes the built operation."""
+
+    def _path(self) -> Path: ...
+
+    def _emit(self, operation: Any, entry: Entry) -> T_co: ...
+
+
+class Verb(Generic[P]):
+    """A table verb as a class attribute; through an instance it is that builder's typed method."""
+
+
+    def __init__(self, build: Callable[Concatenate[Path, P], Any], group: Group) -> None:
+        self.build = build
+        self.entry = register(build.__name__, group, build.__doc__)
+        self.__doc__ = build.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, instance: Emits[T], owner: type) -> Callable[P, T]: ...
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is None:
+            return self
+        build, entry = self.build, self.entry
+
+        def verb(*args: Any, **kwargs: Any) -> Any:
+            return instance._emit(build(instance._path(), *args, **kwargs), entry)
+
+        verb.__name__ = entry.name
+        verb.__doc__ = entry.doc
+        return verb
+
+
+def verb(group: Group) -> Callable[[Callable[Concatenate[Path, P], Any]], Verb[P]]:
+    """Declare a table verb: ``@verb("collection_write") def list_clear(path: Path) -> op``."""
+
+    def declare(build: Callable[Concatenate[Path, P], Any]) -> Verb[P]:
+        return Verb(build, group)
+
+    return declare
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def listed(group: Group) -> Callable[[F], F]:
+    """Enter a hand-written builder method into :data:`TABLE` (for verbs whose shape is their own)."""
+
+    def enter(method: F) -> F:
+        register(method.__name__, group, method.__doc__)
+        return method
+
+    return enter
