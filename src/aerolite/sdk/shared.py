@@ -41,6 +41,7 @@ from aerolite.sdk.errors import (
 )
 from aerolite.sdk.jobs import JobFailure, JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import ReadBuilder, WriteBuilder
+from aerolite.sdk.overview import IndexStatus, NamespaceStats, SetStats
 from aerolite.sdk.query import QueryBuilder
 from aerolite.sdk.records import ErrorStrategy, RecordResult
 from aerolite.sdk.udf import UdfModule
@@ -58,9 +59,9 @@ __all__ = [
     "BackgroundUdfBuilder", "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError",
     "Behavior", "BinError", "CapacityError", "ClientError", "CollectionIndexType", "ConnectionError", "DataSet",
     "ElementError", "ErrorStrategy", "Filter", "FilteredOutError", "ForbiddenError", "GenerationError",
-    "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress",
-    "KeyBusyError", "QueryBuilder", "QueryError", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
-    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError", "TaskStatus",
+    "IndexStatus", "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress",
+    "KeyBusyError", "NamespaceStats", "QueryBuilder", "QueryError", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
+    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError", "SetStats", "TaskStatus",
     "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder",
     "WriteBuilder",
 ]
