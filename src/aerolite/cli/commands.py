@@ -1,4 +1,4 @@
-"""The arguments of the commands that talk to a node: ``load``, ``run``, ``jobs``, ``udf``, ``count``.
+"""The arguments of the commands that talk to a node: ``load``, ``run``, ``jobs``, ``udf``, ``count``, ``monitor``.
 
 Only argparse is imported here: each command's module (and with it the SDK, the client and ``rich``)
 loads when that command runs, so ``aerolite serve`` and ``aerolite --help`` start fast.
@@ -122,8 +122,19 @@ def _add_udf(sub: Any) -> None:
     remove.set_defaults(handler=_lazy("udf", "remove"))
 
 
+def _add_monitor(sub: Any) -> None:
+    monitor = _node_parser(sub, "monitor", "a live web page of the cluster's background jobs, sets, indexes and UDFs")
+    monitor.add_argument("--web-port", type=int, default=8686, metavar="PORT", help="port of the page (default 8686)")
+    monitor.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
+                         help="address the page listens on (default loopback: only this machine)")
+    monitor.add_argument("--read-only", action="store_true", help="show no Abort buttons and refuse aborts")
+    monitor.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
+                         help="how often the cluster is polled (default 1)")
+    monitor.set_defaults(handler=_lazy("monitor", "monitor"))
+
+
 def add_node_commands(sub: Any) -> None:
-    """Register ``load``, ``run``, ``jobs``, ``udf`` and ``count`` on the top-level subparsers."""
+    """Register ``load``, ``run``, ``jobs``, ``udf``, ``count`` and ``monitor`` on the top-level subparsers."""
     load = _node_parser(sub, "load", "write generated sample users (the demo's) into a set", dataset=True)
     load.add_argument("--records", type=int, default=10_000, help="users to generate (default 10,000)")
     load.add_argument("--concurrency", type=int, default=4, help="batch writes in flight (default 4)")
@@ -136,3 +147,4 @@ def add_node_commands(sub: Any) -> None:
                          dataset=True)
     count.add_argument("--where", metavar="AEL", help="AEL filter, e.g. '$.active == true'")
     count.set_defaults(handler=_lazy("jobs", "count"))
+    _add_monitor(sub)

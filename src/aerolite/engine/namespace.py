@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +13,10 @@ from aerolite.engine.clock import now_since_2010
 from aerolite.engine.record import Record
 from aerolite.engine.sindex import SecondaryIndex
 from aerolite.engine.storage import RecordLog, Truncation
+from aerolite.values.msgpack_codec import pack
+
+SIZE_SAMPLE = 64
+"""Records whose encoded size stands for all of a namespace's when its memory is reported."""
 
 log = logging.getLogger("aerolite.engine")
 
@@ -143,6 +148,16 @@ class Namespace:
         for digest in doomed:
             self.remove(digest)
         return len(doomed)
+
+    def average_record_bytes(self) -> int:
+        """The encoded size of a record (key, metadata and bins), averaged over a few of them.
+
+        A sample, so that reporting memory costs the same for a thousand records as for ten million.
+        """
+        sample = list(islice(self.records.values(), SIZE_SAMPLE))
+        if not sample:
+            return 0
+        return sum(len(pack([r.key, r.bins])) + 40 for r in sample) // len(sample)
 
     def set_counts(self) -> dict[str, int]:
         return {name: n for name, n in self.set_sizes.items() if n}

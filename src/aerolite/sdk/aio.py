@@ -24,6 +24,7 @@ from aerolite.sdk.faces import ClusterBase, SessionBase, TaskBase
 from aerolite.sdk.indexes import IndexRequest
 from aerolite.sdk.jobs import JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import KeyPlan
+from aerolite.sdk.overview import IndexStatus, NamespaceStats
 from aerolite.sdk.query import QueryPlan, StreamCore
 from aerolite.sdk.records import RecordResult
 from aerolite.sdk.session_state import SessionState
@@ -255,6 +256,24 @@ class Session(SessionBase[
         body, server_path = udf_module(source, name)
         await run(flows.register_udf(self._state.checked().client, body, server_path))
         return server_path.removesuffix(".lua")
+
+    async def namespaces(self) -> list[NamespaceStats]:
+        """The namespaces the cluster serves: records, memory (data and indexes) and each set's records.
+
+        Example::
+
+            for ns in await session.namespaces(): print(ns.name, ns.objects, [s.name for s in ns.sets])
+        """
+        return await run(flows.namespaces(self._state.checked().client))
+
+    async def indexes(self) -> list[IndexStatus]:
+        """The secondary indexes of the cluster, with their entries and build progress (``load_pct``).
+
+        Example::
+
+            building = [i.name for i in await session.indexes() if not i.ready]
+        """
+        return await run(flows.indexes(self._state.checked().client))
 
     async def udfs(self) -> list[UdfModule]:
         """The Lua modules registered on the cluster.

@@ -32,6 +32,14 @@ from aerolite.sdk.jobs import (
     merge_nodes,
     namespace_rps_cap,
 )
+from aerolite.sdk.overview import (
+    IndexStatus,
+    NamespaceStats,
+    index_status,
+    namespace_names,
+    namespace_stats,
+    parse_index_list,
+)
 from aerolite.sdk.query import QueryPlan
 from aerolite.sdk.udf import UdfModule, parse_udf_list
 
@@ -210,6 +218,25 @@ def list_jobs(client: Any) -> Flow[list[JobProgress]]:
     """Every background job the nodes' job tables hold (running and recently finished)."""
     jobs = merge_nodes((yield from info_all(client, "query-show")))
     return [job for job in jobs if job.job_type not in FOREGROUND_JOB_TYPES]
+
+
+def namespaces(client: Any) -> Flow[list[NamespaceStats]]:
+    """Every namespace the nodes serve, with record counts, memory and sets."""
+    found = []
+    for name in namespace_names((yield from info_all(client, "namespaces"))):
+        namespace_replies = yield from info_all(client, f"namespace/{name}")
+        set_replies = yield from info_all(client, f"sets/{name}")
+        found.append(namespace_stats(name, namespace_replies, set_replies))
+    return found
+
+
+def indexes(client: Any) -> Flow[list[IndexStatus]]:
+    """Every secondary index the nodes list, with its entries and build progress."""
+    found = []
+    for definition in parse_index_list((yield from info_all(client, "sindex-list"))):
+        stat = f"sindex-stat:namespace={definition.get('ns', '')};indexname={definition['indexname']}"
+        found.append(index_status(definition, (yield from info_all(client, stat))))
+    return found
 
 
 def count(client: Any, behavior: Behavior, selection: Selection) -> Flow[int]:

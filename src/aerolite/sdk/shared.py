@@ -43,6 +43,7 @@ from aerolite.sdk.errors import (
 )
 from aerolite.sdk.jobs import JobFailure, JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import ReadBuilder, WriteBuilder
+from aerolite.sdk.overview import IndexStatus, NamespaceStats, SetStats
 from aerolite.sdk.query import QueryBuilder
 from aerolite.sdk.records import ErrorStrategy, RecordResult
 from aerolite.sdk.udf import UdfModule
@@ -69,11 +70,11 @@ __all__ = [
     "BackgroundUdfBuilder", "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError",
     "Behavior", "BinError", "CapacityError", "CdtReader", "CdtWriter", "ClientError", "CollectionIndexType",
     "ConnectionError", "DataSet", "ElementError", "ErrorStrategy", "Filter", "FilteredOutError",
-    "ForbiddenError", "GenerationError", "HllConfig", "IndexType", "InvalidNamespaceError",
+    "ForbiddenError", "GenerationError", "HllConfig", "IndexStatus", "IndexType", "InvalidNamespaceError",
     "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress", "KeyBusyError",
-    "ListOrderType", "ListReturnType", "ListSortFlags", "MapOrder", "MapReturnType", "QueryBuilder",
-    "QueryError", "ReadBinBuilder", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
-    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError",
-    "TaskStatus", "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError",
-    "WriteBinBuilder", "WriteBuilder",
+    "ListOrderType", "ListReturnType", "ListSortFlags", "MapOrder", "MapReturnType", "NamespaceStats",
+    "QueryBuilder", "QueryError", "ReadBinBuilder", "ReadBuilder", "RecordExistsError",
+    "RecordNotFoundError", "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError",
+    "ServerError", "SetStats", "TaskStatus", "TimeoutError", "TransactionError", "UdfError", "UdfModule",
+    "UnsupportedError", "WriteBinBuilder", "WriteBuilder",
 ]

@@ -174,9 +174,16 @@ def _render(defaults: tuple[tuple[str, str], ...], overrides: dict[str, str], se
     return sep.join(f"{k}={overrides.get(k, v)}" for k, v in defaults)
 
 
+INDEX_ENTRY_BYTES = 64
+"""What a node's primary index spends per record (and what aerolite reports for its index entries)."""
+
+
 def _namespace_overrides(ns: Namespace) -> dict[str, str]:
     objects = str(len(ns.records))
     return {
+        "data_used_bytes": str(len(ns.records) * ns.average_record_bytes()),
+        "index_used_bytes": str(len(ns.records) * INDEX_ENTRY_BYTES),
+        "sindex_used_bytes": str(sum(index.entries for index in ns.indexes.values()) * INDEX_ENTRY_BYTES),
         "objects": objects,
         "master_objects": objects,
         "non_expirable_objects": str(sum(1 for r in ns.records.values() if not r.void_time)),
@@ -257,10 +264,12 @@ def _sets(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
     for ns in ctx.engine.namespaces.values():
         if wanted_ns is not None and ns.name != wanted_ns:
             continue
+        record_bytes = ns.average_record_bytes()
         for set_name, count in sorted(ns.set_counts().items()):
             if not set_name or (wanted_set is not None and set_name != wanted_set):
                 continue
-            overrides = {"ns": ns.name, "set": set_name, "objects": str(count)}
+            overrides = {"ns": ns.name, "set": set_name, "objects": str(count),
+                         "data_used_bytes": str(count * record_bytes)}
             prefix = "" if wanted_set else f"ns={ns.name}:set={set_name}:"
             lines.append(prefix + _render(stat_keys.SET_DEFAULTS, overrides, ":") + ";")
     return "".join(lines)
@@ -352,7 +361,7 @@ def _sindex_stat(ctx: InfoContext, params: dict[str, str], cmd: str) -> str:
     if index is None:
         return "ERROR:201:no index"
     entries = index.entries
-    return (f"entries={entries};used_bytes={entries * 64};entries_per_bval=1;entries_per_rec=1;"
+    return (f"entries={entries};used_bytes={entries * INDEX_ENTRY_BYTES};entries_per_bval=1;entries_per_rec=1;"
             f"load_pct={index.load_pct};load_time=0;stat_gc_recs=0")
 
 
