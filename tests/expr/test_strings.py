@@ -231,11 +231,11 @@ def test_string_functions_follow_the_node(e: Expr, src: str, want: Any) -> None:
     call(StrOp.B64_DECODE, src=Val("***")),
     call(StrOp.REPEAT, -1, 0),
     call(StrOp.REPEAT, 1 << 30, 0),
-    call(StrOp.REGEX_COMPARE, "("),
+    call(StrOp.REGEX_COMPARE, BinRead(ExpType.STRING, "p")),  # a pattern only the record knows, and it is bad
     call(StrOp.REGEX_REPLACE, "a", "$3", 0, 0),
 ])
 def test_refusals_evaluate_to_unknown(e: Expr) -> None:
-    assert ev(e, s="banana") is UNKNOWN
+    assert ev(e, s="banana", p="(") is UNKNOWN
 
 
 def test_a_non_string_bin_or_missing_bin_is_unknown_and_filters_out() -> None:
@@ -275,6 +275,8 @@ def test_malformed_string_calls_are_parameter_errors(hexbytes: str, reason: str)
     call(StrOp.STRLEN, src=BinRead(ExpType.INT, "n")),
     call(StrOp.SUBSTR, "1"),
     call(StrOp.UPPER, BinRead(ExpType.INT, "f")),
+    call(StrOp.REGEX_COMPARE, "("),  # a bad literal pattern is refused before any record is read
+    call(StrOp.REGEX_REPLACE, "\\p{L}", "x", 0, 0),
 ])
 def test_ill_typed_calls_fail_at_compile_time(e: Expr) -> None:
     with pytest.raises(ExprError):
