@@ -13,6 +13,7 @@ from aerospike_native import (
     FilterExpression,
     Key,
     Operation,
+    ReadPolicy,
     Statement,
     StringNumericType,
     StringOperation,
@@ -141,3 +142,14 @@ async def test_string_expressions_filter_read_and_write(client: Any) -> None:
     assert await code_of(client.get(key, filter_expression=fe.string_contains(fe.string_val("xyz"), fe.string_bin("s")))) == 27
     assert await code_of(client.operate(key, [
         ExpOperation.read("x", fe.string_to_integer(fe.string_bin("s")), ExpReadFlags.DEFAULT)])) == 26
+
+
+async def test_server_compiled_string_methods(client: Any) -> None:
+    key = await fresh(client, "ael", {"s": " Hello ", "n": 7})
+    policy = ReadPolicy()
+    policy.filter_expression = fe.from_server_compiled_ael("$.s:STRING.trim().upper() == 'HELLO' and $.n.toString() == '7'")
+    assert (await client.get(key, policy=policy)).bins["n"] == 7
+    policy.filter_expression = fe.from_server_compiled_ael("$.n:INT.upper() == 'X'")  # a method on the wrong type
+    assert await code_of(client.get(key, policy=policy)) == 4
+    policy.filter_expression = fe.from_server_compiled_ael("$.s:STRING.toInt() == 1")  # cannot convert: no match
+    assert await code_of(client.get(key, policy=policy)) == 27
