@@ -24,7 +24,7 @@ from aerolite.expr import arith, cdt, geo, meta, static, text
 from aerolite.expr.codes import COMPARISONS, LIST_OPS, SINGULAR_CDT, ExpType, ListOp, MapOp, Op, ReturnType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Ael, Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
-from aerolite.expr.strings import STRING_FUNCTIONS, StrCall, StrOp, evaluator
+from aerolite.expr.strings import STRING_FUNCTIONS, StrCall, evaluator
 from aerolite.expr.text import TextError
 from aerolite.expr.view import UNKNOWN, RecordView
 from aerolite.values.ordering import sort_key, sorted_items
@@ -317,11 +317,6 @@ class _Compiler:
         return _strict(read, [self.value(e.bin, env), *(self.value(a, env) for a in e.args)])
 
     def string_call(self, e: StrCall, env: _Env) -> Value:
-        if e.op in (StrOp.REGEX_COMPARE, StrOp.REGEX_REPLACE) and isinstance(e.args[0], Val):
-            try:  # a literal pattern is checked once, like a REGEX node's
-                text.regex(e.args[0].value, 0)
-            except TextError as exc:
-                raise ExprError(str(exc)) from None
         fn = _guarded(evaluator(STRING_FUNCTIONS[e.op], len(e.args)))
         return _strict(lambda s, *a: fn(s, *a) if type(s) is str else UNKNOWN,
                        [self.value(e.src, env), *(self.value(a, env) for a in e.args)])
