@@ -12,6 +12,7 @@ from aerospike_native import (
     ExpWriteFlags,
     FilterExpression,
     Key,
+    ListOperation,
     Operation,
     ReadPolicy,
     Statement,
@@ -106,6 +107,16 @@ async def test_wrong_types_and_bad_arguments_answer_the_node_codes(client: Any) 
     assert await code_of(client.operate(key, [S.repeat("s", -1)])) == 4
     assert await code_of(client.operate(key, [S.regex_replace("s", "(", "")])) == 4
     assert (await client.get(key)).bins == {"s": "12x", "n": 5}
+
+
+async def test_list_join_joins_string_items(client: Any) -> None:
+    key = await fresh(client, "join", {"l": ["a", "b", "c"], "bad": ["a", 1]})
+    rec = await client.operate(key, [ListOperation.join("l"), ListOperation.join("l", ", ")])
+    assert rec.bins["l"] == ["abc", "a, b, c"]
+    assert await code_of(client.operate(key, [ListOperation.join("bad")])) == 4
+    rec = await client.operate(key, [ExpOperation.read(
+        "j", fe.list_join_by_separator(fe.string_val("-"), fe.list_bin("l"), []), ExpReadFlags.DEFAULT)])
+    assert rec.bins["j"] == "a-b-c"
 
 
 async def test_to_string_reads_the_text_of_a_scalar_bin(client: Any) -> None:
