@@ -45,6 +45,7 @@ MISUSE = [
     ("$.s:STRING.frobnicate()", 12, "frobnicate"),
     ("$.s:STRING.find('a', needle: 'b')", 22, "given twice"),
     ("$.s:STRING.concat($.x:INT)", 12, "LIST"),
+    ("$.s:STRING.regexCompare('(')", 12, "bad regular expression"),
 ]
 
 

@@ -75,3 +75,13 @@ async def test_misused_verb_answers_the_node_code(client: Any, session: Any) -> 
         await (await session.upsert(ds.id(0)).bin("n").str_upper().execute()).first_or_raise()
     assert info.value.result_code == 12
     assert (await client.get(keys[0])).bins == {"s": "hello world", "n": 1}
+
+
+async def test_str_verbs_on_a_nested_string(client: Any, session: Any) -> None:
+    await client.truncate("test", SET)
+    key = an.Key("test", SET, "nested")
+    await client.put(key, {"l": ["ab", "cd"], "m": {"k": " v "}})
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    await (await session.upsert(ds.id("nested")).bin("l").on_list_index(1).str_upper()
+           .bin("m").on_map_key("k").str_trim().execute()).first_or_raise()
+    assert (await client.get(key)).bins == {"l": ["ab", "CD"], "m": {"k": "v"}}

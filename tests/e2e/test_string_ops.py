@@ -12,7 +12,9 @@ from aerospike_native import (
     ExpWriteFlags,
     FilterExpression,
     Key,
+    ListOperation,
     Operation,
+    ReadPolicy,
     Statement,
     StringNumericType,
     StringOperation,
@@ -107,6 +109,16 @@ async def test_wrong_types_and_bad_arguments_answer_the_node_codes(client: Any) 
     assert (await client.get(key)).bins == {"s": "12x", "n": 5}
 
 
+async def test_list_join_joins_string_items(client: Any) -> None:
+    key = await fresh(client, "join", {"l": ["a", "b", "c"], "bad": ["a", 1]})
+    rec = await client.operate(key, [ListOperation.join("l"), ListOperation.join("l", ", ")])
+    assert rec.bins["l"] == ["abc", "a, b, c"]
+    assert await code_of(client.operate(key, [ListOperation.join("bad")])) == 4
+    rec = await client.operate(key, [ExpOperation.read(
+        "j", fe.list_join_by_separator(fe.string_val("-"), fe.list_bin("l"), []), ExpReadFlags.DEFAULT)])
+    assert rec.bins["j"] == "a-b-c"
+
+
 async def test_to_string_reads_the_text_of_a_scalar_bin(client: Any) -> None:
     key = await fresh(client, "to_string", {"i": 42, "f": 1.5, "b": True, "l": [1]})
     rec = await client.operate(key, [S.to_string("i"), S.to_string("f"), S.to_string("b")])
@@ -141,3 +153,14 @@ async def test_string_expressions_filter_read_and_write(client: Any) -> None:
     assert await code_of(client.get(key, filter_expression=fe.string_contains(fe.string_val("xyz"), fe.string_bin("s")))) == 27
     assert await code_of(client.operate(key, [
         ExpOperation.read("x", fe.string_to_integer(fe.string_bin("s")), ExpReadFlags.DEFAULT)])) == 26
+
+
+async def test_server_compiled_string_methods(client: Any) -> None:
+    key = await fresh(client, "ael", {"s": " Hello ", "n": 7})
+    policy = ReadPolicy()
+    policy.filter_expression = fe.from_server_compiled_ael("$.s:STRING.trim().upper() == 'HELLO' and $.n.toString() == '7'")
+    assert (await client.get(key, policy=policy)).bins["n"] == 7
+    policy.filter_expression = fe.from_server_compiled_ael("$.n:INT.upper() == 'X'")  # a method on the wrong type
+    assert await code_of(client.get(key, policy=policy)) == 4
+    policy.filter_expression = fe.from_server_compiled_ael("$.s:STRING.toInt() == 1")  # cannot convert: no match
+    assert await code_of(client.get(key, policy=policy)) == 27

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aerospike_native import FilterExpression, StringNumericType
+from aerospike_native import CTX, FilterExpression, StringNumericType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +15,12 @@ from aerolite.expr import (
     UNKNOWN,
     Apply,
     BinRead,
+    CdtRead,
+    Ctx,
+    CtxType,
     ExprError,
     ExpType,
+    ListOp,
     Op,
     StrCall,
     StrOp,
@@ -88,6 +92,9 @@ CASES: list[tuple[Expr, Callable[[], Any]]] = [
      lambda: fe.string_regex_replace(fe.string_val("l+"), fe.string_val("L"), 16, NS)),
     (Apply(Op.TO_STRING, (BinRead(ExpType.INT, "n"),)), lambda: fe.to_string(fe.int_bin("n"))),
     (call(StrOp.UPPER, 0, src=Val("abc")), lambda: fe.string_upper(0, fe.string_val("abc"))),
+    (CdtRead(ExpType.STRING, ListOp.JOIN, None, (), BinRead(ExpType.LIST, "l")), lambda: fe.list_join(fe.list_bin("l"), [])),
+    (CdtRead(ExpType.STRING, ListOp.JOIN, None, (Val(","),), BinRead(ExpType.MAP, "m"), (Ctx(CtxType.MAP_KEY, "k"),)),
+     lambda: fe.list_join_by_separator(fe.string_val(","), fe.map_bin("m"), [CTX.map_key("k")])),
 ]
 
 
@@ -231,11 +238,11 @@ def test_string_functions_follow_the_node(e: Expr, src: str, want: Any) -> None:
     call(StrOp.B64_DECODE, src=Val("***")),
     call(StrOp.REPEAT, -1, 0),
     call(StrOp.REPEAT, 1 << 30, 0),
-    call(StrOp.REGEX_COMPARE, "("),
+    call(StrOp.REGEX_COMPARE, BinRead(ExpType.STRING, "p")),  # a pattern only the record knows, and it is bad
     call(StrOp.REGEX_REPLACE, "a", "$3", 0, 0),
 ])
 def test_refusals_evaluate_to_unknown(e: Expr) -> None:
-    assert ev(e, s="banana") is UNKNOWN
+    assert ev(e, s="banana", p="(") is UNKNOWN
 
 
 def test_a_non_string_bin_or_missing_bin_is_unknown_and_filters_out() -> None:
@@ -243,6 +250,13 @@ def test_a_non_string_bin_or_missing_bin_is_unknown_and_filters_out() -> None:
     assert compile_filter(e)(Rec(s="abc"))
     assert not compile_filter(e)(Rec(s=5))
     assert not compile_filter(e)(Rec())
+
+
+def test_list_join_is_the_inverse_of_split() -> None:
+    joined = CdtRead(ExpType.STRING, ListOp.JOIN, None, (Val("-"),), BinRead(ExpType.LIST, "l"))
+    assert ev(call(StrOp.SPLIT, "-", src=joined), l=["a", "", "é"]) == ["a", "", "é"]
+    assert ev(CdtRead(ExpType.STRING, ListOp.JOIN, None, (), BinRead(ExpType.LIST, "l")), l=[]) == ""
+    assert ev(joined, l=["a", 1]) is UNKNOWN
 
 
 def test_to_string_renders_scalars() -> None:
@@ -275,6 +289,8 @@ def test_malformed_string_calls_are_parameter_errors(hexbytes: str, reason: str)
     call(StrOp.STRLEN, src=BinRead(ExpType.INT, "n")),
     call(StrOp.SUBSTR, "1"),
     call(StrOp.UPPER, BinRead(ExpType.INT, "f")),
+    call(StrOp.REGEX_COMPARE, "("),  # a bad literal pattern is refused before any record is read
+    call(StrOp.REGEX_REPLACE, "\\p{L}", "x", 0, 0),
 ])
 def test_ill_typed_calls_fail_at_compile_time(e: Expr) -> None:
     with pytest.raises(ExprError):

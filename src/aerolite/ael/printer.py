@@ -223,7 +223,9 @@ def _cdt(e: CdtRead) -> str:
     pin = _pin(e.bin.type) if e.bin.type != first else ""
     rt = e.return_type or 0
     values = tuple(a.value for a in e.args)  # type: ignore[attr-defined]
-    kind = SELECTOR_OF_OP[e.op]
+    kind = SELECTOR_OF_OP.get(e.op)
+    if kind is None:  # the list join (8.2) has no path spelling
+        raise ExprError(f"CDT op {e.op} has no AEL spelling")
     last = _key_part(values[0]) if kind == "key" else "." + _selector(container, kind, values, bool(rt & INVERTED))
     params = []
     if kind in ("index", "rank", "key"):

@@ -1,8 +1,9 @@
 """Filter expressions: the IR, its wire encoding, and a compiler to fast Python callables.
 
 Layers, each in its own module: ``codes`` (the numbers) → ``nodes`` (the IR) → ``encode`` /
-``decode`` (wire bytes) → ``static`` (types) → ``arith`` / ``cdt`` / ``meta`` / ``geo`` (run-time
-semantics) → ``compiler`` (closures). Everything raises ``ExprError`` (PARAMETER_ERROR) on bad input.
+``decode`` (wire bytes) → ``static`` (types) → ``arith`` / ``cdt`` / ``meta`` / ``geo`` / ``text`` (run-time
+semantics) → ``compiler`` (closures). ``strings`` describes the string functions (8.2) once, for all of
+them. Everything raises ``ExprError`` (PARAMETER_ERROR) on bad input.
 
     >>> from aerolite.expr import Apply, BinRead, ExpType, Op, Val, compile_filter, encode
     >>> e = Apply(Op.GT, (BinRead(ExpType.INT, "age"), Val(25)))

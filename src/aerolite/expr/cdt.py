@@ -199,6 +199,8 @@ def read(op: int, rt: int | None, args: tuple[Any, ...], container: Any, singula
     """Apply one CDT read op to a list or map value."""
     if op in (ListOp.SIZE, MapOp.SIZE):
         return len(container)
+    if op == ListOp.JOIN:
+        return join(container, *args)
     if rt is None:
         return UNKNOWN
     if op == MapOp.GET_BY_KEY and type(args[0]) is str and rt in _FAST_KEY_RETURNS:
@@ -211,6 +213,14 @@ def read(op: int, rt: int | None, args: tuple[Any, ...], container: Any, singula
         keep = set(chosen)
         chosen = [i for i in range(len(view.values)) if i not in keep]
     return _shape(rt, chosen, view, singular)
+
+
+def join(items: Any, separator: Any = "") -> Any:
+    """The list join (8.2): the string items of a list, with ``separator`` between them; unknown when an
+    item (or the separator) is not a string. The inverse of the string split."""
+    if type(separator) is not str or not isinstance(items, list) or any(type(i) is not str for i in items):
+        return UNKNOWN
+    return separator.join(items)
 
 
 def descend(value: Any, ctx: tuple[Ctx, ...]) -> Any:

@@ -133,6 +133,7 @@ class ListOp(IntEnum):
     GET_BY_VALUE_INTERVAL = 25
     GET_BY_RANK_RANGE = 26
     GET_BY_VALUE_REL_RANK_RANGE = 27
+    JOIN = 28
 
 
 class MapOp(IntEnum):
@@ -156,7 +157,7 @@ class MapOp(IntEnum):
 
 LIST_OPS = frozenset(int(op) for op in ListOp)
 
-# (minimum, maximum) number of arguments after the return type; SIZE has no return type at all.
+# (minimum, maximum) number of arguments after the return type; SIZE and JOIN have no return type at all.
 CDT_ARITY: dict[int, tuple[int, int]] = {
     ListOp.SIZE: (0, 0), MapOp.SIZE: (0, 0),
     ListOp.GET_BY_INDEX: (1, 1), ListOp.GET_BY_VALUE: (1, 1), ListOp.GET_BY_RANK: (1, 1),
@@ -168,7 +169,9 @@ CDT_ARITY: dict[int, tuple[int, int]] = {
     MapOp.GET_BY_INDEX_RANGE: (1, 2), MapOp.GET_BY_VALUE_INTERVAL: (1, 2),
     MapOp.GET_BY_RANK_RANGE: (1, 2), MapOp.GET_BY_KEY_LIST: (1, 1), MapOp.GET_BY_VALUE_LIST: (1, 1),
     MapOp.GET_BY_KEY_REL_INDEX_RANGE: (2, 3), MapOp.GET_BY_VALUE_REL_RANK_RANGE: (2, 3),
+    ListOp.JOIN: (0, 1),
 }
+
 
 SINGULAR_CDT = frozenset({
     ListOp.GET_BY_INDEX, ListOp.GET_BY_RANK, MapOp.GET_BY_KEY, MapOp.GET_BY_INDEX, MapOp.GET_BY_RANK,

@@ -32,6 +32,7 @@ from aerolite.expr.strings import (
     CALL_MODIFY,
     CALL_SYSTEM_STRING,
     CODE,
+    LIST_JOIN,
     PAIR,
     STRING_FUNCTIONS,
     WFLAGS,
@@ -277,7 +278,7 @@ class _Reader:
         if op not in CDT_ARITY:
             raise self.fail(f"CDT op {op} is not a supported list or map read")
         low, high = CDT_ARITY[op]
-        return_type = None if high == 0 else self.integer("a return type")
+        return_type = None if high == 0 or op == LIST_JOIN else self.integer("a return type")
         argc = count - (1 if return_type is None else 2)
         if argc < low or argc > high:
             raise self.fail(f"CDT op {op} takes {_arity_text(low, high)} arguments, got {argc}")

@@ -17,6 +17,7 @@ from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Apply, BinRead, BinType, CdtRead, Expr, KeyRead, Let, Regex, Val, Var
 from aerolite.expr.paths import LoopVar, PathModify, PathSelect
 from aerolite.expr.strings import SLOT_TYPES, STRING_FUNCTIONS, StrCall, StrOp
+from aerolite.expr.text import TextError, regex
 from aerolite.values.types import GeoJson, Hll, Special
 
 TypeEnv = Mapping[str, "ExpType | None"]
@@ -155,6 +156,12 @@ def _check_string_call(e: StrCall, env: TypeEnv) -> None:
             _require((arg,), _ONLY[SLOT_TYPES[kind]], env, f"string function {name}")
         elif not (isinstance(arg, Val) and type(arg.value) is int):
             raise ExprError(f"string function {name} takes its flags as an integer literal")
+    pattern = e.args[0] if e.op in (StrOp.REGEX_COMPARE, StrOp.REGEX_REPLACE) else None
+    if isinstance(pattern, Val) and type(pattern.value) is str:
+        try:  # a literal pattern is checked once, before any record is read, like a REGEX node's
+            regex(pattern.value, 0)
+        except TextError as exc:
+            raise ExprError(str(exc)) from None
 
 
 def _check_apply(e: Apply, env: TypeEnv) -> None:

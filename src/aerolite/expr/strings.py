@@ -22,12 +22,15 @@ from enum import IntEnum
 from typing import Any
 
 from aerolite.expr import text
-from aerolite.expr.codes import ExpType
+from aerolite.expr.codes import ExpType, ListOp
 from aerolite.expr.nodes import Expr
 
 CALL_SYSTEM_STRING = 3
 CALL_MODIFY = 0x40
 """Added to a CALL's system byte when the function returns a modified copy of its source."""
+
+LIST_JOIN = ListOp.JOIN
+"""The list join (8.2), the inverse of SPLIT: a list read (CALL, system CDT) that carries no return type."""
 
 INT, STR, LIST, CODE, WFLAGS, PAIR = "int", "str", "list", "code", "wflags", "pair"
 WRITE_CREATE_ONLY, WRITE_UPDATE_ONLY, WRITE_NO_FAIL = 1, 2, 4

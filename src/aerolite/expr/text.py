@@ -220,7 +220,7 @@ def b64_decode(s: str) -> bytes:
 
 
 @lru_cache(maxsize=256)
-def _regex(pattern: str, flags: int) -> re.Pattern[str]:
+def regex(pattern: str, flags: int) -> re.Pattern[str]:
     py = 0
     if flags & REGEX_CASE_INSENSITIVE:
         py |= re.IGNORECASE
@@ -235,7 +235,7 @@ def _regex(pattern: str, flags: int) -> re.Pattern[str]:
 
 
 def regex_compare(s: str, pattern: Any, flags: Any = 0) -> bool:
-    return _regex(_str(pattern, "the pattern"), _int(flags, "regex flags")).search(s) is not None
+    return regex(_str(pattern, "the pattern"), _int(flags, "regex flags")).search(s) is not None
 
 
 # --- modifies: each returns the new string ---------------------------------------------------------
@@ -368,9 +368,9 @@ def _expander(replacement: str) -> Callable[[re.Match[str]], str]:
 
 def regex_replace(s: str, pattern: Any, replacement: Any, flags: Any = 0) -> str:
     bits = _int(flags, "regex flags")
-    regex = _regex(_str(pattern, "the pattern"), bits)
+    compiled = regex(_str(pattern, "the pattern"), bits)
     expand = _expander(_str(replacement, "the replacement"))
-    return regex.sub(expand, s, count=0 if bits & REGEX_GLOBAL else 1)
+    return compiled.sub(expand, s, count=0 if bits & REGEX_GLOBAL else 1)
 
 
 def to_string(value: Any) -> str:

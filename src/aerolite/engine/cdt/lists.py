@@ -27,8 +27,9 @@ from aerolite.engine.cdt.common import (
     selector,
     stored,
 )
-from aerolite.expr.cdt import same
+from aerolite.expr.cdt import join, same
 from aerolite.expr.codes import INVERTED, ListOp, ReturnType
+from aerolite.expr.view import UNKNOWN
 from aerolite.result_codes import ResultCode
 from aerolite.values.ordering import sort_key
 from aerolite.values.types import OrderedList
@@ -190,10 +191,20 @@ def _by_index(get_code: int, rt: int, remove: bool, least: int) -> Handler:
     return run
 
 
-_GETS = [code for code in ListOp if code != ListOp.SIZE]
+def _join(lst: Any, op: CdtOp) -> tuple[Any, Any]:
+    """The list join (8.2): the string items with the optional separator between them."""
+    arity(op, 0, 1)
+    joined = join(lst, *op.args)
+    if joined is UNKNOWN:
+        bad("a list join needs a list of strings and a string separator")
+    return lst, joined
+
+
+_GETS = [code for code in ListOp if code not in (ListOp.SIZE, ListOp.JOIN)]
 
 READS: dict[int, Handler] = {
     ListOp.SIZE: _size,
+    ListOp.JOIN: _join,
     17: _by_index(ListOp.GET_BY_INDEX, ReturnType.VALUE, False, 1),
     18: _by_index(ListOp.GET_BY_INDEX_RANGE, ReturnType.VALUE, False, 1),
     **{code: selector(code, False) for code in _GETS},
