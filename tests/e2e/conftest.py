@@ -10,6 +10,11 @@ import pytest
 
 from tests.conftest import ServerProcess
 
+try:
+    import aerospike_sdk
+except ImportError:  # optional: only the aerospike-sdk interop tests need it
+    aerospike_sdk = None
+
 
 @pytest.fixture(scope="session")
 async def client(server: ServerProcess) -> AsyncIterator[Any]:
@@ -23,3 +28,15 @@ def blocking_client(server: ServerProcess) -> Iterator[Any]:
     c = an.new_client_blocking(an.ClientPolicy(), server.address)
     yield c
     c.close_blocking()
+
+
+@pytest.fixture
+async def official_session(server: ServerProcess) -> AsyncIterator[Any]:
+    """A session of the official aerospike-sdk connected to the session's server."""
+    if aerospike_sdk is None:
+        pytest.skip("aerospike-sdk is not installed")
+    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
+    try:
+        yield cluster.create_session(aerospike_sdk.Behavior.DEFAULT)
+    finally:
+        await cluster.close()

@@ -32,8 +32,11 @@ the server dialect G4 used by aerospike-sdk 1.0.0. Where they differ:
   writes: ``add(...) sub(...) mul(...) div(...) mod() intAnd(...) intOr(...) intXor(...) intNot()
   lshift() rshift() arshift() toInt() toFloat() mapKeys() mapValues() and(x) or(x)``,
   ``$.bin.binType()``.
-* not supported (clear error): G4 string methods, path expressions ``*[?(...)]``, write forms, HLL
-  path functions, bit functions.
+* path expressions (G4, see ``path_select``): ``$.l:LIST.*[?(@ > 200)].count()``, ``&[?(...)]``,
+  ``@`` / ``@key`` / ``@index``, ``.getKeys() .getKeyValues() .getTree() .modify(expr) .remove()``
+  on wildcard paths.
+* not supported (clear error): G4 string methods, single-element write forms, HLL path functions,
+  bit functions.
 * parameters: ``?N`` placeholders (G1) and printf ``%s`` (aerospike-sdk) both bind from ``*params``;
   printf values are quoted safely (see ``params``).
 """

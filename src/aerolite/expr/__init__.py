@@ -2,7 +2,9 @@
 
 Layers, each in its own module: ``codes`` (the numbers) → ``nodes`` (the IR) → ``encode`` /
 ``decode`` (wire bytes) → ``static`` (types) → ``arith`` / ``cdt`` / ``meta`` / ``geo`` (run-time
-semantics) → ``compiler`` (closures). Everything raises ``ExprError`` (PARAMETER_ERROR) on bad input.
+semantics) → ``compiler`` (closures). Path expressions (select / modify by path, loop variables) keep
+to their own modules: ``paths`` (IR), ``path_wire`` (bytes), ``path_eval`` (the walk) and
+``path_compile`` (closures). Everything raises ``ExprError`` (PARAMETER_ERROR) on bad input.
 
     >>> from aerolite.expr import Apply, BinRead, ExpType, Op, Val, compile_filter, encode
     >>> e = Apply(Op.GT, (BinRead(ExpType.INT, "age"), Val(25)))
