@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from aerospike_native import CTX, ExpType, FilterExpression, ListReturnType, MapReturnType
+from aerospike_native import CTX, ExpType, FilterExpression, ListReturnType, LoopVarPart, MapReturnType
 
 from aerolite.values import GeoJson
 
@@ -57,6 +57,7 @@ def c(text: str, expected: bool, build: Callable[[], Any] | None = None,
 ib, sb, fb, bb = fe.int_bin, fe.string_bin, fe.float_bin, fe.bool_bin
 iv, sv, fv = fe.int_val, fe.string_val, fe.float_val
 lb, mb = fe.list_bin, fe.map_bin
+LV = LoopVarPart
 
 CORPUS: list[Case] = [
     # comparisons and literals
@@ -393,6 +394,34 @@ CORPUS: list[Case] = [
       lambda: fe.geo_compare(fe.geo_bin("loc"), fe.geo_val(REGION))),
     c("geoCompare($.loc, geoJson('{\"type\":\"AeroCircle\",\"coordinates\":[[0.0,0.0],10.0]}'))", False,
       lambda: fe.geo_compare(fe.geo_bin("loc"), fe.geo_val('{"type":"AeroCircle","coordinates":[[0.0,0.0],10.0]}'))),
+    # path expressions: wildcards, filters with loop variables, what a wildcard path answers
+    c("$.nums:LIST.*[?(@ > 4)].count() == 3", True,
+      lambda: fe.eq(fe.list_size(fe.exp_select_values(ExpType.LIST, lb("nums"), [CTX.all_children_with_filter(
+          fe.gt(fe.int_loop_var(LV.VALUE), iv(4)))]), []), iv(3))),
+    c("$.l:LIST.*[?(@:INT > 200)].count() == 3", True, bins={"l": [100, 250, 300, 400]}),
+    c("$.l:LIST.*[?(@:INT > 200)].count() == 3", False, bins={"l": [100, 250, 300]}),
+    c("$.nums:LIST.*[?(@index < 2)] == [7, 3]", True),
+    c("$.counts:MAP.*[?(@ >= 5)].getKeys() == ['a', 'c']", True,
+      lambda: fe.eq(fe.exp_select_map_keys(ExpType.LIST, mb("counts"), [CTX.all_children_with_filter(
+          fe.ge(fe.int_loop_var(LV.VALUE), iv(5)))]), fe.list_val(["a", "c"]))),
+    c("$.counts:MAP.*[?(@key > 'b')] == [8, 3]", True),
+    c("$.counts:MAP.*[?(@key == 'z')].count() == 0", True),
+    c("$.counts:MAP.*.getKeyValues() == ['a', 5, 'b', 1, 'c', 8, 'd', 3]", True),
+    c("$.orders:LIST.*[?(@.total:INT > 100)].id == [1]", True),
+    c("$.orders:LIST.*.total.count() == 2", True),
+    c("$.orders:LIST.*.*[?(@key == 'id')] == [1, 2]", True),
+    c("$.counts:MAP.{@a,c}&[?(@ > 6)] == [8]", True,
+      lambda: fe.eq(fe.exp_select_values(ExpType.LIST, mb("counts"), [CTX.map_keys_in(["a", "c"]), CTX.and_filter(
+          fe.gt(fe.int_loop_var(LV.VALUE), iv(6)))]), fe.list_val([8]))),
+    c("$.nested:MAP.*.*.getTree() == {'a': {'b': [1, 2, 3]}}", True),
+    c("$.nested:MAP.a.b.*[?(@ > 1)] == [2, 3]", True),
+    c("$.nums:LIST.*.modify(@:INT * 2) == [14, 6, 18, 6, 10]", True,
+      lambda: fe.eq(fe.exp_modify(ExpType.LIST, lb("nums"), fe.num_mul([fe.int_loop_var(LV.VALUE), iv(2)]),
+                                  [CTX.all_children()]), fe.list_val([14, 6, 18, 6, 10]))),
+    c("$.nums:LIST.*[?(@ == 3)].remove() == [7, 9, 5]", True),
+    c("$.tags:LIST.*[?(@ == 'tech')].count() == 0", False),
+    c("$.nums:LIST.*[?(@:STRING == 'x')].count() == 0", False),
+    c("$.prefs:MAP.*[?(@key == 'limit')].count() == 1 and $.age > 30", True),
     # other records
     c("$.age > 30", False, lambda: fe.gt(ib("age"), iv(30)), bins={"age": 3}),
     c("$.age > 30", False, lambda: fe.gt(ib("age"), iv(30)), bins={"age": "40"}),

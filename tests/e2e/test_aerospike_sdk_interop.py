@@ -4,13 +4,10 @@ effects as against a real node. Checked by reading every record back with aerosp
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aerospike_native as an
 import pytest
-
-from tests.conftest import ServerProcess
 
 aerospike_sdk = pytest.importorskip("aerospike_sdk")
 
@@ -18,12 +15,8 @@ SET = "official_sdk"
 
 
 @pytest.fixture
-async def session(server: ServerProcess) -> AsyncIterator[Any]:
-    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
-    try:
-        yield cluster.create_session(aerospike_sdk.Behavior.DEFAULT)
-    finally:
-        await cluster.close()
+def session(official_session: Any) -> Any:
+    return official_session
 
 
 async def users(client: Any, n: int) -> list[an.Key]:

@@ -83,6 +83,9 @@ def test_key_lists_and_and_filters() -> None:
     ctx = [CTX.map_keys_in(["a", "b", "c"]), CTX.and_filter(fe.gt(fe.int_loop_var(LV.VALUE), fe.int_val(10)))]
     assert value(fe.exp_select_map_entries(T.LIST, fe.map_bin("m"), ctx), m=m) == ["b", 15, "c", 25]
     assert value(fe.exp_select_values(T.LIST, fe.map_bin("m"), [CTX.map_index(-1)]), m=m) == [50]
+    after_filter = [CTX.all_children(), CTX.and_filter(fe.bool_val(True))]
+    with pytest.raises(ExprError):
+        value(fe.exp_select_values(T.LIST, fe.map_bin("m"), after_filter), m=m)
     assert value(fe.exp_select_values(T.LIST, fe.map_bin("m"), [CTX.map_rank(0)]), m=m) == [5]
     assert value(fe.exp_select_values(T.LIST, fe.list_bin("l"), [CTX.list_rank(-1)]), l=[3, 9, 1]) == [9]
     assert value(fe.exp_select_values(T.LIST, fe.list_bin("l"), [CTX.list_index(7)]), l=[3, 9, 1]) == []

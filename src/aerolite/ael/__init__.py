@@ -35,8 +35,10 @@ the server dialect G4 used by aerospike-sdk 1.0.0. Where they differ:
 * string methods (G4, ``strings``): ``$.s:STRING.upper()``, ``.substr(from:, to:)``, ``.find(needle:,
   occurrence:)``, ``.replace(find:, replace:)``, ... chainable; ``.toInt()`` / ``.toFloat()`` parse a
   STRING receiver; ``.toString()`` renders any scalar.
-* not supported (clear error): path expressions ``*[?(...)]``, write forms, HLL path functions, bit
-  functions.
+* path expressions (G4, see ``path_select``): ``$.l:LIST.*[?(@ > 200)].count()``, ``&[?(...)]``,
+  ``@`` / ``@key`` / ``@index``, ``.getKeys() .getKeyValues() .getTree() .modify(expr) .remove()``
+  on wildcard paths.
+* not supported (clear error): single-element write forms, HLL path functions, bit functions.
 * parameters: ``?N`` placeholders (G1) and printf ``%s`` (aerospike-sdk) both bind from ``*params``;
   printf values are quoted safely (see ``params``).
 """

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from aerolite.ael import path_select
 from aerolite.ael.errors import AelSyntaxError
 from aerolite.ael.lexer import Token, tokenize
 from aerolite.ael.literals import literal_value
@@ -90,7 +91,7 @@ _LITERAL_WORDS: dict[str, Any] = {"true": True, "false": False, "nil": None, "nu
 class Parser:
     """One parse of one text; ``pos`` walks the token list."""
 
-    __slots__ = ("params", "pos", "scopes", "text", "tokens")
+    __slots__ = ("loop_depth", "params", "pos", "scopes", "text", "tokens")
 
     def __init__(self, text: str, params: Sequence[Any] = ()) -> None:
         self.text = text
@@ -99,6 +100,8 @@ class Parser:
         self.tokens += [self.tokens[-1]] * 3  # lookahead past the end reads more end tokens
         self.pos = 0
         self.scopes: list[dict[str, ExpType | None]] = [{}]
+        self.loop_depth = 0
+        """How many path filters / modify expressions enclose the current token (``@`` needs one)."""
 
     # -- token helpers -------------------------------------------------------------------------
     def fail(self, reason: str, token: Token | None = None) -> NoReturn:
@@ -375,6 +378,8 @@ class Parser:
             return Val(_LITERAL_WORDS[name])
         if name in ("unknown", "error"):
             return UNKNOWN_EXPR
+        if name in path_select.LOOP_NAMES:
+            return path_select.loop_operand(self, tok)
         if name == "not":
             self.expect("(", " after 'not' (write not(...))")
             inner = self.expression()
@@ -509,11 +514,14 @@ class Parser:
         return e.value
 
     # -- paths ---------------------------------------------------------------------------------
-    def path(self) -> Expr:
-        tok = self.next()
-        if tok[0] == "name" and tok[1] in _PATH_CALLS and self.is_op("("):
+    def path(self, root: str | None = None, at: Token | None = None) -> Expr:
+        """A path from a bin (``$.`` just read) or, with ``root``, from the loop variable."""
+        tok = at if at is not None else self.next()
+        if root is not None:
+            name = root
+        elif tok[0] == "name" and tok[1] in _PATH_CALLS and self.is_op("("):
             return self.metadata(tok)
-        if (tok[0] == "str" and tok[1]) or tok[0] == "name":
+        elif (tok[0] == "str" and tok[1]) or tok[0] == "name":
             name = tok[1]
         else:
             self.fail(f"expected a bin name after '$.', found {describe(tok)}", tok)
@@ -522,13 +530,19 @@ class Parser:
             return PendingBin(name)
         spec = PathSpec(name, bin_pin=self.pin())
         parts: list[Part] = []
-        while self.is_op("."):
+        starts: list[Token] = []
+        while True:
+            if path_select.starts_here(self):
+                return path_select.finish(self, PathSpec(name, spec.bin_pin, tuple(parts)), tok, starts)
+            if not self.is_op("."):
+                break
             nxt = self.peek(1)
             if nxt[0] == "name" and self.is_op("(", 2):
                 break
             self.pos += 1
             if parts and not parts[-1].singular:
                 self.fail("a range, list or inverted selector must be the last part of a path")
+            starts.append(self.peek())
             parts.append(self.part())
         spec = PathSpec(name, spec.bin_pin, tuple(parts))
         return self.path_functions(spec)

@@ -25,8 +25,11 @@ from aerolite.expr.codes import (
     plural_result_type,
 )
 from aerolite.expr.nodes import Apply, BinRead, BinType, CdtRead, Ctx, Expr, Val
+from aerolite.expr.paths import LoopPart, LoopVar
 
 LIST, MAP = ExpType.LIST, ExpType.MAP
+LOOP_ROOT = "\x00@"
+"""The bin name of a path rooted at the loop variable (``@.price`` in a path filter)."""
 
 # (container, selector kind) → (op, context type or None when the selector is plural)
 _SELECTORS: dict[tuple[ExpType, str], tuple[int, int | None]] = {
@@ -135,12 +138,16 @@ class PathSpec:
             return self.bin_pin
         return self.parts[0].container if self.parts else LIST
 
+    def root(self, t: ExpType) -> Expr:
+        """The read the path starts from: the bin, or the loop variable for ``@.path``."""
+        return LoopVar(t, int(LoopPart.VALUE)) if self.bin == LOOP_ROOT else BinRead(t, self.bin)
+
     def build(self, value_type: ExpType | None) -> Expr:
         """The IR read, with ``value_type`` used where the path does not decide it."""
         decided = self.decided_type()
         vt: ExpType = decided if decided is not None else (value_type or self.default_type())
         parts = self.effective_parts()
-        bin_read = BinRead(self.container(), self.bin)
+        bin_read = self.root(self.container())
         if self.size:
             pinned = self.last_pin()
             size_of = pinned if pinned in (LIST, MAP) else (
@@ -148,19 +155,20 @@ class PathSpec:
             assert size_of is not None
             size_op = ListOp.SIZE if size_of == LIST else MapOp.SIZE
             if not parts:
-                return CdtRead(ExpType.INT, size_op, None, (), BinRead(size_of, self.bin))
-            return CdtRead(ExpType.INT, size_op, None, (), bin_read, tuple(_ctx(p) for p in parts))
+                return CdtRead(ExpType.INT, size_op, None, (), self.root(size_of))
+            return CdtRead(ExpType.INT, size_op, None, (), bin_read, tuple(part_ctx(p) for p in parts))
         if not parts:
-            return BinRead(vt, self.bin)
+            return self.root(vt)
         last = parts[-1]
         op, _ = _SELECTORS[(last.container, last.kind)]
         rt = self.wire_return()
         result = vt if op in SINGULAR_CDT else plural_result_type(rt)
         args = tuple(Val(a) for a in last.args)
-        return CdtRead(result, op, rt, args, bin_read, tuple(_ctx(p) for p in parts[:-1]))
+        return CdtRead(result, op, rt, args, bin_read, tuple(part_ctx(p) for p in parts[:-1]))
 
 
-def _ctx(part: Part) -> Ctx:
+def part_ctx(part: Part) -> Ctx:
+    """The context step of a singular part."""
     kind = _SELECTORS[(part.container, part.kind)][1]
     assert kind is not None  # the parser only lets singular parts stand before the last one
     return Ctx(kind, part.args[0])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from aerolite.ael.paths import PathSpec
 from aerolite.expr.codes import ExpType, Op
 from aerolite.expr.nodes import Apply, BinRead, Expr, KeyRead, Let
+from aerolite.expr.paths import LoopPart, LoopVar
 
 NUMERIC = frozenset({ExpType.INT, ExpType.FLOAT})
 _KEY_TYPES = frozenset({ExpType.INT, ExpType.STRING, ExpType.BLOB})
@@ -40,6 +41,13 @@ class PendingPath(Expr):
     spec: PathSpec
 
 
+@dataclass(frozen=True, slots=True)
+class PendingLoop(Expr):
+    """``@`` or ``@key`` in a path filter with no type written (``@`` defaults to INT, ``@key`` to STRING)."""
+
+    part: int
+
+
 def resolve(e: Expr, hint: ExpType | None) -> Expr:
     """``e`` with every pending read typed, using ``hint`` where the read itself says nothing."""
     if isinstance(e, PendingBin):
@@ -48,6 +56,9 @@ def resolve(e: Expr, hint: ExpType | None) -> Expr:
         return KeyRead(hint if hint in _KEY_TYPES else ExpType.INT)
     if isinstance(e, PendingPath):
         return e.spec.build(hint)
+    if isinstance(e, PendingLoop):
+        default = ExpType.STRING if e.part == LoopPart.MAP_KEY else ExpType.INT
+        return LoopVar(hint if hint is not None and hint != ExpType.NIL else default, e.part)
     if isinstance(e, Apply):
         if e.op in _PASS_DOWN:
             return _rebuild(e, tuple(resolve(a, hint if hint in NUMERIC else None) for a in e.args))
@@ -69,4 +80,4 @@ def _rebuild(e: Apply, args: tuple[Expr, ...]) -> Apply:
 
 def is_pending(e: Expr) -> bool:
     """Whether ``e`` itself is an untyped read."""
-    return isinstance(e, (PendingBin, PendingKey, PendingPath))
+    return isinstance(e, (PendingBin, PendingKey, PendingPath, PendingLoop))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from aerolite.ael import path_printer
 from aerolite.ael.literals import escape, render
 from aerolite.ael.parser import FUNCTIONS, METADATA, TYPE_NAMES
 from aerolite.ael.paths import LIST, MAP, SELECTOR_OF_CTX, SELECTOR_OF_OP
@@ -35,6 +36,7 @@ from aerolite.expr.nodes import (
     Var,
 )
 from aerolite.expr.strings import StrCall, StrOp
+from aerolite.expr.paths import LoopPart, LoopVar, PathModify, PathSelect
 from aerolite.values.types import Special
 
 _SYMBOLS = {
@@ -207,20 +209,30 @@ def _selector(container: ExpType, kind: str, args: tuple[Any, ...], inverted: bo
 def _cdt(e: CdtRead) -> str:
     if e.op == ListOp.GET_ALL_BY_VALUE and e.return_type == ReturnType.EXISTS and not e.ctx:
         return f"({to_text(e.args[0])} in {to_text(e.bin)})"
-    if not isinstance(e.bin, BinRead) or not all(isinstance(a, Val) for a in e.args):
+    if isinstance(e.bin, PathSelect) and e.op == ListOp.SIZE and not e.ctx:
+        return path_printer.count(e.bin, to_text, _ctx_part)
+    root = e.bin
+    on_loop = isinstance(root, LoopVar) and root.part == LoopPart.VALUE
+    if not isinstance(root, (BinRead, LoopVar)) or not all(isinstance(a, Val) for a in e.args):
         raise ExprError("a CDT read on a computed container has no AEL spelling")
-    head = f"$.{_bin_name(e.bin.name)}"
+    if (not on_loop and isinstance(root, LoopVar)) or (on_loop and not e.ctx and e.op in (ListOp.SIZE, MapOp.SIZE)):
+        raise ExprError("this read of a loop variable has no AEL spelling")
+    head = f"$.{_bin_name(root.name)}" if isinstance(root, BinRead) else "@"
     ctx = "".join(_ctx_part(step) for step in e.ctx)
     if e.op in (ListOp.SIZE, MapOp.SIZE):
         size_of = LIST if e.op == ListOp.SIZE else MAP
         if not e.ctx:
-            return f"{head}{_pin(size_of)}.count()" if e.bin.type == size_of else _no_spelling(e)
+            return f"{head}{_pin(size_of)}.count()" if root.type == size_of else _no_spelling(e)
         first = SELECTOR_OF_CTX[e.ctx[0].kind][0]
-        pin = _pin(e.bin.type) if e.bin.type != first else ""
+        pin = _pin(root.type) if root.type != first else ""
+        if pin and on_loop:
+            raise ExprError("a path into a loop variable starts with the container its first part names")
         return f"{head}{pin}{ctx}{_pin(size_of)}.count()"
     container = LIST if e.op < MapOp.SIZE else MAP
     first = SELECTOR_OF_CTX[e.ctx[0].kind][0] if e.ctx else container
-    pin = _pin(e.bin.type) if e.bin.type != first else ""
+    pin = _pin(root.type) if root.type != first else ""
+    if pin and on_loop:
+        raise ExprError("a path into a loop variable starts with the container its first part names")
     rt = e.return_type or 0
     values = tuple(a.value for a in e.args)  # type: ignore[attr-defined]
     kind = SELECTOR_OF_OP.get(e.op)
@@ -253,4 +265,7 @@ def _string_call(e: StrCall) -> str:
 _PRINTERS: dict[type, Callable[[Any], str]] = {
     Apply: _apply, BinRead: _bin_read, BinType: _bin_type, KeyRead: _key, Regex: _regex, Let: _let,
     Var: _var, CdtRead: _cdt, Ael: _ael, StrCall: _string_call,
+    PathSelect: lambda e: path_printer.select(e, to_text, _ctx_part),
+    PathModify: lambda e: path_printer.modify(e, to_text, _ctx_part),
+    LoopVar: lambda e: path_printer.loop_var(e, _pin),
 }

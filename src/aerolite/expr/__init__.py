@@ -3,7 +3,9 @@
 Layers, each in its own module: ``codes`` (the numbers) → ``nodes`` (the IR) → ``encode`` /
 ``decode`` (wire bytes) → ``static`` (types) → ``arith`` / ``cdt`` / ``meta`` / ``geo`` / ``text`` (run-time
 semantics) → ``compiler`` (closures). ``strings`` describes the string functions (8.2) once, for all of
-them. Everything raises ``ExprError`` (PARAMETER_ERROR) on bad input.
+them. Path expressions (select / modify by path, loop variables) keep
+to their own modules: ``paths`` (IR), ``path_wire`` (bytes), ``path_eval`` (the walk) and
+``path_compile`` (closures). Everything raises ``ExprError`` (PARAMETER_ERROR) on bad input.
 
     >>> from aerolite.expr import Apply, BinRead, ExpType, Op, Val, compile_filter, encode
     >>> e = Apply(Op.GT, (BinRead(ExpType.INT, "age"), Val(25)))

@@ -6,7 +6,7 @@ the caller's compiler, sharing one loop-variable cell); ``Path.select(root, r)``
 
 * a step's type family (list 0x10 / map 0x20) that does not fit the container, a key step on a list,
   or a filter that is not exactly true or false: PARAMETER_ERROR (4) — unless NO_FAIL, which counts
-  an unknown filter as false;
+  an unknown filter as false; so is an AND filter that does not follow a single non-filter step;
 * a top level that is not a list or map, map keys asked of a list at the last level, a modify result
   that cannot be stored (INF, WILDCARD): BIN_TYPE_ERROR (12) — map keys of a list are skipped
   under NO_FAIL;
@@ -78,8 +78,8 @@ def build(steps: tuple[Step, ...], compile_filter: Callable[[Any], Value]) -> li
         if isinstance(step, FilterStep):
             test = None if step.filter == _TRUE else compile_filter(step.filter)
             if step.kind == AND_FILTER:
-                if not levels:
-                    _fail(ResultCode.PARAMETER_ERROR, "an AND filter needs a step before it")
+                if not levels or levels[-1].narrow or levels[-1].kind & 0x0F == _FILTER:
+                    _fail(ResultCode.PARAMETER_ERROR, "an AND filter narrows one step that is not a filter")
                 levels[-1].narrow.append(compile_filter(step.filter))
                 continue
             levels.append(LevelStep(step.kind, test=test))

@@ -11,29 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
+from aerolite.expr import paths as xp
 from aerolite.expr.codes import CALL_SYSTEM_CDT, ExpType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Ctx, Expr
-from aerolite.expr.paths import (
-    FILTER_KINDS,
-    LITERAL_KINDS,
-    MAX_LEVELS,
-    MODE_MASK,
-    MODIFY_SYSTEM,
-    PATH_OP,
-    FilterStep,
-    LoopPart,
-    LoopVar,
-    PathModify,
-    PathSelect,
-    RemoveResult,
-    Select,
-    Step,
-)
 from aerolite.values.msgpack_codec import pack
 
-_PATH_HEAD = bytes((0xCC, PATH_OP))
-_LOOP_PARTS = frozenset(int(p) for p in LoopPart)
+_PATH_HEAD = bytes((0xCC, xp.PATH_OP))
+_LOOP_PARTS = frozenset(int(p) for p in xp.LoopPart)
 
 
 class Cursor(Protocol):
@@ -62,13 +47,13 @@ def read_loop_var(cursor: Cursor, n: int, depth: int) -> Expr:
     part = cursor.integer("a loop variable part")
     if part not in _LOOP_PARTS:
         raise cursor.fail(f"unknown loop variable part {part}")
-    return LoopVar(t, part)
+    return xp.LoopVar(t, part)
 
 
 def read_remove(cursor: Cursor, n: int, depth: int) -> Expr:
     if n != 1:
         raise cursor.fail(f"REMOVE_RESULT takes no arguments, got {n - 1}")
-    return RemoveResult()
+    return xp.RemoveResult()
 
 
 def read_call(cursor: Cursor, result: ExpType, system: int, count: int, depth: int) -> Expr:
@@ -76,30 +61,30 @@ def read_call(cursor: Cursor, result: ExpType, system: int, count: int, depth: i
     cursor.pos += len(_PATH_HEAD)
     steps, flags = read_body(cursor, count, depth)
     if system == CALL_SYSTEM_CDT:
-        if count != 3 or flags & MODE_MASK > Select.MAP_KEY_VALUE:
+        if count != 3 or flags & xp.MODE_MASK > xp.Select.MAP_KEY_VALUE:
             raise cursor.fail("a select by path takes [0xfe, steps, flags] with a select mode")
-        return PathSelect(result, flags, cursor.expr(depth), steps)
-    if system != MODIFY_SYSTEM or count != 4 or flags & MODE_MASK != Select.APPLY:
+        return xp.PathSelect(result, flags, cursor.expr(depth), steps)
+    if system != xp.MODIFY_SYSTEM or count != 4 or flags & xp.MODE_MASK != xp.Select.APPLY:
         raise cursor.fail("a modify by path takes [0xfe, steps, flags | APPLY, expression]")
     modify = cursor.expr(depth)
-    return PathModify(result, flags, cursor.expr(depth), modify, steps)
+    return xp.PathModify(result, flags, cursor.expr(depth), modify, steps)
 
 
-def read_body(cursor: Cursor, count: int, depth: int) -> tuple[tuple[Step, ...], int]:
+def read_body(cursor: Cursor, count: int, depth: int) -> tuple[tuple[xp.Step, ...], int]:
     """Steps and flags of a path body (the op code already consumed)."""
     if count not in (3, 4):
         raise cursor.fail(f"a path body has 3 or 4 items, got {count}")
     items = cursor.array("path steps")
     if items == 0 or items % 2:
         raise cursor.fail("a path needs one or more type/value pairs")
-    if items // 2 > MAX_LEVELS:
-        raise cursor.fail(f"a path has at most {MAX_LEVELS} steps")
-    steps: list[Step] = []
+    if items // 2 > xp.MAX_LEVELS:
+        raise cursor.fail(f"a path has at most {xp.MAX_LEVELS} steps")
+    steps: list[xp.Step] = []
     for _ in range(items // 2):
         kind = cursor.integer("a path step type")
-        if kind in FILTER_KINDS:
-            steps.append(FilterStep(kind, cursor.expr(depth)))
-        elif kind in LITERAL_KINDS:
+        if kind in xp.FILTER_KINDS:
+            steps.append(xp.FilterStep(kind, cursor.expr(depth)))
+        elif kind in xp.LITERAL_KINDS:
             steps.append(Ctx(kind, cursor.value()))
         else:
             raise cursor.fail(f"unsupported path step type 0x{kind:x}")
@@ -111,17 +96,17 @@ def read_body(cursor: Cursor, count: int, depth: int) -> tuple[tuple[Step, ...],
 
 def write(out: bytearray, e: Expr, encode_into: Callable[[bytearray, Expr], None]) -> None:
     """Append the wire form of a path node."""
-    if isinstance(e, LoopVar):
+    if isinstance(e, xp.LoopVar):
         out += b"\x93\x7a" + pack(int(e.type)) + pack(e.part)
-    elif isinstance(e, RemoveResult):
+    elif isinstance(e, xp.RemoveResult):
         out += b"\x91\x64"
-    elif isinstance(e, PathSelect):
+    elif isinstance(e, xp.PathSelect):
         out += b"\x95\x7f" + pack(int(e.type)) + pack(CALL_SYSTEM_CDT) + b"\x93" + _PATH_HEAD
         write_steps(out, e.steps, encode_into)
         out += pack(e.flags)
         encode_into(out, e.bin)
-    elif isinstance(e, PathModify):
-        out += b"\x95\x7f" + pack(int(e.type)) + pack(MODIFY_SYSTEM) + b"\x94" + _PATH_HEAD
+    elif isinstance(e, xp.PathModify):
+        out += b"\x95\x7f" + pack(int(e.type)) + pack(xp.MODIFY_SYSTEM) + b"\x94" + _PATH_HEAD
         write_steps(out, e.steps, encode_into)
         out += pack(e.flags)
         encode_into(out, e.modify)
@@ -130,12 +115,12 @@ def write(out: bytearray, e: Expr, encode_into: Callable[[bytearray, Expr], None
         raise ExprError(f"cannot encode {type(e).__name__}")
 
 
-def write_steps(out: bytearray, steps: tuple[Step, ...], encode_into: Callable[[bytearray, Expr], None]) -> None:
+def write_steps(out: bytearray, steps: tuple[xp.Step, ...], encode_into: Callable[[bytearray, Expr], None]) -> None:
     n = 2 * len(steps)
     out += bytes((0x90 | n,)) if n < 16 else b"\xdc" + n.to_bytes(2, "big")
     for step in steps:
         out += pack(step.kind)
-        if isinstance(step, FilterStep):
+        if isinstance(step, xp.FilterStep):
             encode_into(out, step.filter)
         else:
             out += pack(step.value)
@@ -144,7 +129,7 @@ def write_steps(out: bytearray, steps: tuple[Step, ...], encode_into: Callable[[
 class PathOp(NamedTuple):
     """A decoded select/modify by path CDT operation."""
 
-    steps: tuple[Step, ...]
+    steps: tuple[xp.Step, ...]
     flags: int
     modify: Expr | None
 
