@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from aerolite.engine.clock import TTL_DONT_UPDATE
 from aerolite.engine.ops import Op, OpKind
 from aerolite.engine.record import Record
+from aerolite.result_codes import AerospikeResultError
 
 
 class ExistsAction(Enum):
@@ -86,7 +87,10 @@ class ReplyOp(NamedTuple):
 
 
 class Reply(NamedTuple):
+    """A command's outcome; ``error`` explains a failure to clients asking for error detail."""
+
     code: int
     generation: int = 0
     void_time: int = 0
     ops: tuple[ReplyOp, ...] | list[ReplyOp] = ()
+    error: AerospikeResultError | None = None

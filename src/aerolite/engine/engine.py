@@ -80,7 +80,7 @@ class Engine:
             return self._read(ns, cmd)
         except AerospikeResultError as exc:
             record = ns.records.get(cmd.digest)
-            return Reply(exc.code, record.generation if record else 0, record.void_time if record else 0)
+            return Reply(exc.code, record.generation if record else 0, record.void_time if record else 0, error=exc)
 
     def _read(self, ns: Namespace, cmd: Command) -> Reply:
         record = ns.get_live(cmd.digest)
@@ -169,7 +169,7 @@ class Engine:
         except UdfExecutionError as exc:
             failure = [ReplyOp(OpKind.READ, "FAILURE", exc.message)]
             return Reply(ResultCode.UDF_BAD_RESPONSE, record.generation if record else 0,
-                         record.void_time if record else 0, failure)
+                         record.void_time if record else 0, failure, exc)
         answer = [ReplyOp(OpKind.READ, "SUCCESS", outcome.return_value)]
         if outcome.action == UdfAction.REMOVE:
             ns.remove(cmd.digest)

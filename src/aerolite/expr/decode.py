@@ -27,6 +27,7 @@ from aerolite.expr.nodes import (
     Val,
     Var,
 )
+from aerolite.result_codes import ExpressionTrace
 from aerolite.values.msgpack_codec import unpack
 
 MAX_DEPTH = 200
@@ -49,7 +50,8 @@ def decode(data: bytes) -> Expr:
     except ExprError:
         raise
     except (ValueError, TypeError, IndexError, OverflowError, RecursionError) as exc:
-        raise ExprError(f"malformed filter expression at byte {reader.pos}: {exc}") from exc
+        raise ExprError(f"malformed filter expression at byte {reader.pos}: {exc}",
+                        ExpressionTrace(byte_offset=reader.pos)) from exc
     if reader.pos != len(reader.data):
         raise ExprError(f"{len(reader.data) - reader.pos} trailing bytes after the filter expression")
     return expr
@@ -65,7 +67,8 @@ class _Reader:
         self.pos = 0
 
     def fail(self, message: str) -> ExprError:
-        return ExprError(f"malformed filter expression at byte {self.pos}: {message}")
+        return ExprError(f"malformed filter expression at byte {self.pos}: {message}",
+                         ExpressionTrace(byte_offset=self.pos))
 
     def take(self, n: int) -> bytes:
         end = self.pos + n
