@@ -20,7 +20,7 @@ from aerolite.engine.engine import Engine
 from aerolite.engine.indexing import find_index
 from aerolite.engine.jobs import Job, JobType, Outcome, per_record
 from aerolite.engine.record import Record
-from aerolite.engine.scan import chunks, current, ordered_subset, scan, set_size
+from aerolite.engine.scan import chunks, current, ordered_subset, scan_set, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.job_runner import Pacer
 from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, udf_call, write_policy
@@ -127,7 +127,7 @@ class QueryHandler:
             int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {},
         )
         if indexed is None:
-            candidates: Iterator[list[bytes]] = scan(ns, pids, resume)
+            candidates: Iterator[list[bytes]] = scan_set(ns, set_name, pids, resume)
             total = set_size(ns, set_name)
         else:
             subset = ordered_subset(ns, set_name, indexed, pids, resume)
