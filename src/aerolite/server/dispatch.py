@@ -121,6 +121,7 @@ class Dispatcher:
             policy=write_policy(msg) if write else _READ_POLICIES[bool(msg.info2 & Info2.RESPOND_ALL_OPS)],
             filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else default_filter,
             udf=udf,
+            read_touch_pct=0 if write else msg.record_ttl,
         )
         return self.engine.execute(cmd), cmd.header_only
 
