@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -48,9 +49,33 @@ class ResultCode(IntEnum):
     INDEX_MAX_COUNT = 206
 
 
-class AerospikeResultError(Exception):
-    """An outcome other than OK, carrying the result code a node would answer."""
+@dataclass(frozen=True, slots=True)
+class ExpressionTrace:
+    """Where an expression failed to build: a byte offset into its msgpack, or a place in AEL text."""
 
-    def __init__(self, code: ResultCode, message: str = "") -> None:
+    byte_offset: int | None = None
+    ael_offset: int | None = None
+    ael_span: int | None = None
+    snippet: str = ""
+
+
+class AerospikeResultError(Exception):
+    """An outcome other than OK, carrying the result code a node would answer.
+
+    ``sub_code`` refines the code (8.2 sub-codes are scoped to their result code; 0 is none) and
+    ``trace`` says where an expression failed; both reach a client that asks for error detail.
+    """
+
+    def __init__(self, code: ResultCode, message: str = "", *, sub_code: int = 0,
+                 trace: ExpressionTrace | None = None) -> None:
         super().__init__(message or code.name.lower().replace("_", " "))
         self.code = code
+        self.sub_code = sub_code
+        self.trace = trace
+
+
+class SubCode:
+    """The sub-codes aerolite answers with, each scoped to its result code."""
+
+    OPNOT_CDT_INDEX_OUT_OF_BOUNDS = 1
+    """With OP_NOT_APPLICABLE: a list index outside the elements."""

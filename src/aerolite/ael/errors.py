@@ -8,6 +8,7 @@ parameter) raises ``AelSyntaxError``, a PARAMETER_ERROR result carrying 1-based 
 from __future__ import annotations
 
 from aerolite.expr.errors import ExprError
+from aerolite.result_codes import ExpressionTrace
 
 
 class AelSyntaxError(ExprError):
@@ -20,7 +21,8 @@ class AelSyntaxError(ExprError):
         line_end = text.find("\n", offset)
         excerpt = text[line_start : line_end if line_end >= 0 else len(text)]
         column = offset - line_start + 1
-        super().__init__(f"{reason} at line {line}, column {column}\n  {excerpt}\n  {' ' * (column - 1)}^")
+        super().__init__(f"{reason} at line {line}, column {column}\n  {excerpt}\n  {' ' * (column - 1)}^",
+                         ExpressionTrace(ael_offset=offset, snippet=excerpt))
         self.reason = reason
         self.line = line
         self.column = column

@@ -35,8 +35,8 @@ from aerolite.expr.nodes import (
     Val,
     Var,
 )
-from aerolite.expr.strings import StrCall, StrOp
 from aerolite.expr.paths import LoopPart, LoopVar, PathModify, PathSelect
+from aerolite.expr.strings import StrCall, StrOp
 from aerolite.values.types import Special
 
 _SYMBOLS = {

@@ -16,7 +16,7 @@ from aerolite.engine.jobs import ChunkAction, FailureLog, Job, JobType, Outcome,
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.ops import WRITE_KINDS, Op
 from aerolite.engine.record import Record
-from aerolite.engine.scan import chunks, current, scan, set_size
+from aerolite.engine.scan import chunks, current, scan_set, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 _OUTCOMES = {
@@ -63,7 +63,7 @@ def _start(engine: Engine, job_type: JobType, task_id: int, ns: Namespace, set_n
            udf: UdfCall | None = None) -> Job:
     """Register a job running ``action`` on every candidate record (by default, the whole set)."""
     throttle, shown = effective_rps(engine, ns.name, rps)
-    source = scan(ns) if candidates is None else chunks(candidates)
+    source = scan_set(ns, set_name) if candidates is None else chunks(candidates)
     total = set_size(ns, set_name) if candidates is None else len(candidates)
     job = Job(task_id, ns.name, set_name, job_type, source, total, action, rps=throttle, shown_rps=shown,
               client=client, udf_module=udf.module if udf else "", udf_function=udf.function if udf else "",

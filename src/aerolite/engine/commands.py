@@ -1,7 +1,8 @@
 """Single-record commands as the engine receives them, and the replies it gives.
 
 A ``Command`` says everything a node needs to run one keyed request: the record's address, the ops,
-the read shape (all bins / named bins / header only), and the write policy. A ``Reply`` carries the
+the read shape (all bins / named bins / header only), the write policy, and for reads the read-touch
+percentage (``engine.read_touch``). A ``Reply`` carries the
 result code, the record's generation and void time, and the answered ops in request order.
 """
 
@@ -15,6 +16,7 @@ from typing import Any, NamedTuple
 from aerolite.engine.clock import TTL_DONT_UPDATE
 from aerolite.engine.ops import Op, OpKind
 from aerolite.engine.record import Record
+from aerolite.result_codes import AerospikeResultError
 
 
 class ExistsAction(Enum):
@@ -75,6 +77,7 @@ class Command:
     policy: WritePolicy = DEFAULT_WRITE_POLICY
     filter: RecordFilter | None = None
     udf: UdfCall | None = None
+    read_touch_pct: int = 0
 
 
 class ReplyOp(NamedTuple):
@@ -86,7 +89,10 @@ class ReplyOp(NamedTuple):
 
 
 class Reply(NamedTuple):
+    """A command's outcome; ``error`` explains a failure to clients asking for error detail."""
+
     code: int
     generation: int = 0
     void_time: int = 0
     ops: tuple[ReplyOp, ...] | list[ReplyOp] = ()
+    error: AerospikeResultError | None = None

@@ -1,7 +1,7 @@
 """The engine: namespaces plus the execution of single-record commands, with a node's exact rules.
 
 Order of checks for a keyed command: namespace → record lookup (expired counts as missing) → filter
-expression (27) → record-exists action (2 or 5) → generation (3) → ops on a working copy (type errors
+expression (27) → for reads, the read-touch percentage (4 above 100; ``read_touch``) → record-exists action (2 or 5) → generation (3) → ops on a working copy (type errors
 abort before anything is stored) → store, bump generation, set void time and last-update time.
 The engine is single-threaded by design: callers run it on one event loop and need no locks.
 """
@@ -37,6 +37,7 @@ from aerolite.engine.ops import (
     apply_write,
     read_op,
 )
+from aerolite.engine.read_touch import touch, touch_due
 from aerolite.engine.record import Record
 from aerolite.engine.udf import UdfAction, UdfExecutionError, UdfRegistry, UdfRunner
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -80,7 +81,7 @@ class Engine:
             return self._read(ns, cmd)
         except AerospikeResultError as exc:
             record = ns.records.get(cmd.digest)
-            return Reply(exc.code, record.generation if record else 0, record.void_time if record else 0)
+            return Reply(exc.code, record.generation if record else 0, record.void_time if record else 0, error=exc)
 
     def _read(self, ns: Namespace, cmd: Command) -> Reply:
         record = ns.get_live(cmd.digest)
@@ -88,13 +89,11 @@ class Engine:
             return _NOT_FOUND
         if cmd.filter is not None and not cmd.filter(record):
             return Reply(ResultCode.FILTERED_OUT, record.generation, record.void_time)
-        if cmd.header_only:
-            ops = [ReplyOp(OpKind.READ, "", None)] if cmd.policy.respond_all_ops and cmd.ops else []
-            return Reply(ResultCode.OK, record.generation, record.void_time, ops)
-        if cmd.read_all and not cmd.ops:
-            return Reply(ResultCode.OK, record.generation, record.void_time, _all_bins(record))
-        ops = _run_ops(record, [op for op in cmd.ops if op.kind not in WRITE_KINDS], cmd.read_all, cmd.policy.respond_all_ops)
-        return Reply(ResultCode.OK, record.generation, record.void_time, ops)
+        if not record.void_time or not touch_due(ns, record, cmd.read_touch_pct):
+            return _read_reply(record, cmd)
+        reply = _read_reply(record, cmd)
+        touch(ns, record)
+        return reply
 
     def _write(self, ns: Namespace, cmd: Command) -> Reply:
         policy = cmd.policy
@@ -169,7 +168,7 @@ class Engine:
         except UdfExecutionError as exc:
             failure = [ReplyOp(OpKind.READ, "FAILURE", exc.message)]
             return Reply(ResultCode.UDF_BAD_RESPONSE, record.generation if record else 0,
-                         record.void_time if record else 0, failure)
+                         record.void_time if record else 0, failure, exc)
         answer = [ReplyOp(OpKind.READ, "SUCCESS", outcome.return_value)]
         if outcome.action == UdfAction.REMOVE:
             ns.remove(cmd.digest)
@@ -247,6 +246,17 @@ def check_projection(ops: list[Op]) -> list[Op] | None:
 def project(record: Record, ops: list[Op]) -> list[ReplyOp]:
     """The answers of read ``ops`` on ``record`` (which stays unchanged): a query row's ops projection."""
     return _run_ops(record, ops, False, False)
+
+
+def _read_reply(record: Record, cmd: Command) -> Reply:
+    """What a read answers about a record that is there and passed the filter."""
+    if cmd.header_only:
+        ops = [ReplyOp(OpKind.READ, "", None)] if cmd.policy.respond_all_ops and cmd.ops else []
+        return Reply(ResultCode.OK, record.generation, record.void_time, ops)
+    if cmd.read_all and not cmd.ops:
+        return Reply(ResultCode.OK, record.generation, record.void_time, _all_bins(record))
+    ops = _run_ops(record, [op for op in cmd.ops if op.kind not in WRITE_KINDS], cmd.read_all, cmd.policy.respond_all_ops)
+    return Reply(ResultCode.OK, record.generation, record.void_time, ops)
 
 
 def _all_bins(record: Record) -> list[ReplyOp]:

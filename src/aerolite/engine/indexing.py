@@ -16,20 +16,28 @@ from aerolite.ael import expand_ael
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import Record
 from aerolite.engine.scan import current, scan, set_size
-from aerolite.engine.sindex import IndexDefinition, SecondaryIndex, ValueExtractor, decode_b64
+from aerolite.engine.sindex import SET_INDEX, IndexDefinition, SecondaryIndex, ValueExtractor, decode_b64
 from aerolite.expr import UNKNOWN, BinRead, Ctx, Expr, ExprError, ExpType, compile_value, decode
 from aerolite.expr.cdt import descend
+from aerolite.expr.static import static_type
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.msgpack_codec import MsgpackError, unpack
 
 
 def _extractor(definition: IndexDefinition) -> ValueExtractor:
+    if definition.collection == SET_INDEX:
+        return lambda record: True
     expression = decode_b64(definition.expression)
     if expression is not None:
         try:
-            value_of = compile_value(_typed(expand_ael(decode(expression)), definition.value_type))
+            tree = _typed(expand_ael(decode(expression)), definition.value_type)
+            value_of = compile_value(tree)
         except ExprError as exc:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"bad index expression: {exc}") from exc
+        if static_type(tree, {}) == ExpType.BOOL:
+            # A node refuses a predicate: an index holds values, and a filter belongs in a query.
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR,
+                                       "an index expression must compute a value, not a boolean")
 
         def by_expression(record: Record) -> Any:
             value = value_of(record)

@@ -33,6 +33,7 @@ class NamespaceConfig:
     default_ttl: int = 0
     nsup_period: int = 120
     background_query_max_rps: int = 0
+    default_read_touch_ttl_pct: int = 0
 
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > 31 or not self.name.isprintable() or any(c in self.name for c in ":;/\t\n"):

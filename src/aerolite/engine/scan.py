@@ -49,6 +49,22 @@ def scan(
             yield digests
 
 
+def scan_set(
+    ns: Namespace,
+    set_name: str | None,
+    partitions: Collection[int] | None = None,
+    resume: dict[int, bytes] | None = None,
+) -> Iterator[list[bytes]]:
+    """What a scan of ``set_name`` visits: through the set's index when one is built (only the set's
+    records, in the same order), else every partition (``scan``)."""
+    if set_name:
+        for index in ns.indexes.values():
+            members = index.members() if index.definition.set_name == set_name else None
+            if members is not None:
+                return chunks(ordered_subset(ns, set_name, members, partitions, resume))
+    return scan(ns, partitions, resume)
+
+
 CHUNK = 256
 
 

@@ -1,7 +1,8 @@
 """Secondary indexes: definitions, maintenance on every write, range and equality lookups.
 
 An index maps the values found in one bin (optionally inside a list or map, through a CDT context,
-or computed by an expression) to the digests of the records holding them. Numeric, string and blob
+or computed by an expression) to the digests of the records holding them; a set index (collection
+``set``, no bin and no type) holds the digests of a set's records, so scans of the set visit only them. Numeric, string and blob
 values live in a sorted map, so range lookups cost O(log n + matches); geo values are kept per record
 and matched geometrically. A new index is filled from existing records in slices (``build_step``)
 while writes keep it current, and reports its load percentage like a node.
@@ -23,7 +24,8 @@ from aerolite.values import GeoJson
 
 VALUE_TYPES = {"numeric": "numeric", "integer": "numeric", "string": "string", "blob": "blob",
                "geo2dsphere": "geo2dsphere"}
-COLLECTIONS = ("default", "list", "mapkeys", "mapvalues")
+COLLECTIONS = ("default", "list", "mapkeys", "mapvalues", "set")
+SET_INDEX = "set"
 
 ValueExtractor = Callable[[Record], Any]
 """Computes the indexed value of a record (a bin read, a CDT context descent or an expression)."""
@@ -44,23 +46,37 @@ class IndexDefinition:
 
     @property
     def value_type(self) -> str:
-        return VALUE_TYPES[self.type_as_sent]
+        return SET_INDEX if self.collection == SET_INDEX else VALUE_TYPES[self.type_as_sent]
 
     def describe(self) -> str:
+        if self.collection == SET_INDEX:
+            # A node lists a set index without bin, type or build state.
+            return f"ns={self.namespace}:indexname={self.name}:set={self.set_name}:indextype={SET_INDEX}"
         return (f"ns={self.namespace}:indexname={self.name}:set={self.set_name or 'null'}:bin={self.bin_name}"
                 f":type={self.type_as_sent}:indextype={self.collection}:context={self.context or 'null'}"
                 f":exp={self.expression or 'null'}:state=RW")
 
     def validate(self) -> None:
-        if self.type_as_sent not in VALUE_TYPES:
+        if self.collection == SET_INDEX:
+            self._validate_set_index()
+        elif self.type_as_sent not in VALUE_TYPES:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"unknown index type {self.type_as_sent!r}")
         if self.collection not in COLLECTIONS:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"unknown index collection type {self.collection!r}")
         if not self.name or len(self.name) > 63:
             raise AerospikeResultError(ResultCode.INDEX_NAME_MAX_LEN, f"bad index name {self.name!r}")
 
+    def _validate_set_index(self) -> None:
+        if not self.set_name:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "a set index needs a set")
+        if self.bin_name or self.type_as_sent or self.context or self.expression:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR,
+                                       "a set index takes no bin, type, context or expression")
+
 
 def _accepts(value_type: str, value: Any) -> bool:
+    if value_type == SET_INDEX:
+        return True
     if value_type == "numeric":
         return isinstance(value, int) and not isinstance(value, bool)
     if value_type == "string":
@@ -164,6 +180,13 @@ class SecondaryIndex:
             for digest in self._sorted[value]:
                 found.setdefault(digest, value)
         return found
+
+    def members(self) -> set[bytes] | None:
+        """The digests of a built set index's records (None for other indexes or while building)."""
+        if self.definition.collection != SET_INDEX or self._pending is not None:
+            return None
+        members: set[bytes] = self._sorted.get(True, set())
+        return members
 
 
 def decode_b64(text: str | None) -> bytes | None:

@@ -39,6 +39,7 @@ from aerolite.expr.strings import (
     StrCall,
     StrOp,
 )
+from aerolite.result_codes import ExpressionTrace
 from aerolite.values.msgpack_codec import unpack
 
 _T = TypeVar("_T")
@@ -71,7 +72,8 @@ def _read_all(data: bytes, read: Callable[[_Reader], _T], what: str) -> _T:
     except ExprError:
         raise
     except (ValueError, TypeError, IndexError, OverflowError, RecursionError) as exc:
-        raise ExprError(f"malformed filter expression at byte {reader.pos}: {exc}") from exc
+        raise ExprError(f"malformed filter expression at byte {reader.pos}: {exc}",
+                        ExpressionTrace(byte_offset=reader.pos)) from exc
     if reader.pos != len(reader.data):
         raise ExprError(f"{len(reader.data) - reader.pos} trailing bytes after {what}")
     return expr
@@ -87,7 +89,8 @@ class _Reader:
         self.pos = 0
 
     def fail(self, message: str) -> ExprError:
-        return ExprError(f"malformed filter expression at byte {self.pos}: {message}")
+        return ExprError(f"malformed filter expression at byte {self.pos}: {message}",
+                         ExpressionTrace(byte_offset=self.pos))
 
     def take(self, n: int) -> bytes:
         end = self.pos + n

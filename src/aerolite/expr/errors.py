@@ -7,11 +7,12 @@ what a node answers for a bad filter. Nothing else escapes the public functions.
 
 from __future__ import annotations
 
-from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.result_codes import AerospikeResultError, ExpressionTrace, ResultCode
 
 
 class ExprError(AerospikeResultError):
-    """A filter expression that cannot be decoded, typed or compiled."""
+    """A filter expression that cannot be decoded, typed or compiled (a failure to build it, which
+    carries a trace: the byte offset where decoding stopped, when known)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(ResultCode.PARAMETER_ERROR, message)
+    def __init__(self, message: str, trace: ExpressionTrace | None = None) -> None:
+        super().__init__(ResultCode.PARAMETER_ERROR, message, trace=trace or ExpressionTrace())

@@ -24,7 +24,8 @@ from aerolite.server.requests import (
     udf_call,
     write_policy,
 )
-from aerolite.wire.batch import parse_batch
+from aerolite.wire.batch import BATCH_RESPOND_ALL_KEYS, parse_batch
+from aerolite.wire.error_detail import detail_field, verbosity
 from aerolite.wire.message import (
     FieldType,
     Info1,
@@ -48,7 +49,6 @@ FilterCompiler = Callable[[bytes], RecordFilter]
 Answer = bytes | AsyncIterator[bytes]
 """A reply frame, or a stream of frames for queries."""
 
-_PARAMETER_ERROR = error_frame(ResultCode.PARAMETER_ERROR)
 _LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
 _READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}
 
@@ -68,19 +68,22 @@ class Dispatcher:
 
     def handle(self, body: memoryview, client: str = "") -> Answer:
         """The reply to one AS_MSG body; never raises for bad input."""
+        level = 0
         try:
             msg = parse_message(body)
+            level = verbosity(msg.info4)
             if FieldType.BATCH_INDEX in msg.fields:
-                return self._batch(msg)
+                return self._batch(msg, level)
             if FieldType.DIGEST not in msg.fields:
                 return self.queries.handle(msg, client)
-            return encode_reply(*self._execute_keyed(msg, None))
+            reply, header_only = self._execute_keyed(msg, None)
+            return message_frame(encode_reply_body(reply, header_only, level=level))
         except MessageError as exc:
             log.debug("malformed as_msg: %s", exc)
-            return _PARAMETER_ERROR
+            return error_frame(exc.code, detail=detail_field(exc, level))
         except AerospikeResultError as exc:
             log.debug("request refused (%s): %s", exc.code.name, exc)
-            return error_frame(exc.code)
+            return error_frame(exc.code, detail=detail_field(exc, level))
         except Exception:
             # A defect must cost one request (answered 1, as a node answers an internal error), never
             # the connection or the node.
@@ -99,10 +102,10 @@ class Dispatcher:
         udf = udf_call(msg)
         try:
             ops = decode_ops(msg)
-        except UnknownOpTypeError:
+        except UnknownOpTypeError as exc:
             if write:
                 raise
-            return self._unknown_read_op(namespace, digest), False
+            return self._unknown_read_op(namespace, digest, exc), False
         key_field = msg.fields.get(FieldType.KEY)
         filter_field = msg.fields.get(FieldType.FILTER_EXP)
         cmd = Command(
@@ -118,40 +121,46 @@ class Dispatcher:
             policy=write_policy(msg) if write else _READ_POLICIES[bool(msg.info2 & Info2.RESPOND_ALL_OPS)],
             filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else default_filter,
             udf=udf,
+            read_touch_pct=0 if write else msg.record_ttl,
         )
         return self.engine.execute(cmd), cmd.header_only
 
-    def _unknown_read_op(self, namespace: str, digest: bytes) -> Reply:
+    def _unknown_read_op(self, namespace: str, digest: bytes, error: UnknownOpTypeError) -> Reply:
         """A read naming an unknown op type: 2 when the record is missing, else 4 (as a node answers)."""
         probe = self.engine.execute(Command(namespace=namespace, digest=digest, header_only=True))
         if probe.code != ResultCode.OK:
             return Reply(probe.code)
-        return Reply(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time)
+        return Reply(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time, error=error)
 
-    def _batch(self, msg: Message) -> bytes:
-        """Every row answered in row order (the row index in ``transaction_ttl``), then LAST alone."""
-        _flags, rows = parse_batch(msg.fields[FieldType.BATCH_INDEX])
+    def _batch(self, msg: Message, level: int) -> bytes:
+        """Every row answered in row order (the row index in ``transaction_ttl``), then LAST alone.
+
+        Like a node, a UDF row rejected by a filter is left out unless the batch asks for all keys.
+        """
+        flags, rows = parse_batch(msg.fields[FieldType.BATCH_INDEX])
         parent = msg.fields.get(FieldType.FILTER_EXP)
         parent_filter = self.compile_filter(bytes(parent)) if parent is not None else None
+        all_keys = bool(flags & BATCH_RESPOND_ALL_KEYS)
         parts: list[bytes] = []
         for row in rows:
             try:
                 reply, header_only = self._execute_keyed(row, parent_filter)
             except AerospikeResultError as exc:
-                reply, header_only = Reply(exc.code), True
-            parts.append(encode_reply_body(reply, header_only, row.transaction_ttl))
+                reply, header_only = Reply(exc.code, error=exc), True
+            if reply.code == ResultCode.FILTERED_OUT and not all_keys and FieldType.UDF_FILENAME in row.fields:
+                continue
+            parts.append(encode_reply_body(reply, header_only, row.transaction_ttl, verbosity(row.info4) or level))
         return message_frame(b"".join(parts)) + _LAST
 
 
-def encode_reply_body(reply: Reply, header_only: bool = False, transaction_ttl: int = 0) -> bytes:
-    """The AS_MSG of an engine reply (``transaction_ttl`` carries a batch row's index)."""
+def encode_reply_body(reply: Reply, header_only: bool = False, transaction_ttl: int = 0, level: int = 0) -> bytes:
+    """The AS_MSG of an engine reply (``transaction_ttl`` carries a batch row's index; ``level`` is
+    the error detail the request asked for)."""
     ops = () if header_only and not reply.ops else reply.ops
-    header = encode_header(reply.code, reply.generation, reply.void_time, 0, len(ops), transaction_ttl=transaction_ttl)
+    detail = detail_field(reply.error, level) if level and reply.code != ResultCode.OK else b""
+    header = encode_header(reply.code, reply.generation, reply.void_time, 1 if detail else 0, len(ops),
+                           transaction_ttl=transaction_ttl)
     if not ops:
-        return header
-    return b"".join([header, *(encode_bin_op(op.kind, op.bin_name, op.value) for op in ops)])
+        return header + detail
+    return b"".join([header, detail, *(encode_bin_op(op.kind, op.bin_name, op.value) for op in ops)])
 
-
-def encode_reply(reply: Reply, header_only: bool = False) -> bytes:
-    """The reply frame for an engine reply."""
-    return message_frame(encode_reply_body(reply, header_only))

@@ -192,6 +192,7 @@ def _namespace_overrides(ns: Namespace) -> dict[str, str]:
         "default-ttl": str(ns.config.default_ttl),
         "nsup-period": str(ns.config.nsup_period),
         "background-query-max-rps": str(ns.config.background_query_max_rps),
+        "default-read-touch-ttl-pct": str(ns.config.default_read_touch_ttl_pct),
         "storage-engine": "device" if ns.config.storage == "file" else "memory",
         "replication-factor": "1",
     }
@@ -216,7 +217,7 @@ def _get_config(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
 
 
 _SETTABLE = {"background-query-max-rps": "background_query_max_rps", "default-ttl": "default_ttl",
-             "nsup-period": "nsup_period"}
+             "nsup-period": "nsup_period", "default-read-touch-ttl-pct": "default_read_touch_ttl_pct"}
 
 
 @command("set-config")

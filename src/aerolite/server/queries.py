@@ -21,10 +21,11 @@ from aerolite.engine.indexing import find_index
 from aerolite.engine.jobs import Job, JobType, Outcome, per_record
 from aerolite.engine.ops import Op
 from aerolite.engine.record import Record
-from aerolite.engine.scan import chunks, current, ordered_subset, scan, set_size
+from aerolite.engine.scan import chunks, current, ordered_subset, scan_set, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.job_runner import Pacer
 from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, udf_call, write_policy
+from aerolite.wire.error_detail import detail_field, verbosity
 from aerolite.wire.message import (
     FieldType,
     Info1,
@@ -34,6 +35,7 @@ from aerolite.wire.message import (
     encode_bin_op,
     encode_field,
     encode_header,
+    error_frame,
     message_frame,
     parse_index_range,
 )
@@ -46,8 +48,8 @@ FRAME_TARGET = 64 * 1024
 WHERE_EXPLAIN = 0x02
 
 
-def last_with(code: int) -> bytes:
-    return message_frame(encode_header(code, info3=Info3.LAST))
+def last_with(code: int, detail: bytes = b"") -> bytes:
+    return message_frame(encode_header(code, n_fields=1 if detail else 0, info3=Info3.LAST) + detail)
 
 
 class QueryHandler:
@@ -74,9 +76,10 @@ class QueryHandler:
             return self._foreground(msg, namespace, client)
         except AerospikeResultError as exc:
             log.debug("query refused (%s): %s", exc.code.name, exc)
+            detail = detail_field(exc, verbosity(msg.info4))
             if exc.code == ResultCode.INDEX_NOT_FOUND:
-                return message_frame(encode_header(exc.code))
-            return last_with(exc.code)
+                return error_frame(exc.code, detail=detail)
+            return last_with(exc.code, detail)
 
     def _filter(self, msg: Message) -> RecordFilter | None:
         exp = msg.fields.get(FieldType.FILTER_EXP)
@@ -126,7 +129,7 @@ class QueryHandler:
             int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {}, check_projection(ops),
         )
         if indexed is None:
-            candidates: Iterator[list[bytes]] = scan(ns, pids, resume)
+            candidates: Iterator[list[bytes]] = scan_set(ns, set_name, pids, resume)
             total = set_size(ns, set_name)
         else:
             subset = ordered_subset(ns, set_name, indexed, pids, resume)

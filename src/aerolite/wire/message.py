@@ -210,9 +210,9 @@ def message_frame(body: bytes) -> bytes:
     return frame_header(ProtoType.MESSAGE, len(body)) + body
 
 
-def error_frame(result_code: int, generation: int = 0, void_time: int = 0) -> bytes:
-    """A complete header-only reply frame."""
-    return message_frame(encode_header(result_code, generation, void_time))
+def error_frame(result_code: int, generation: int = 0, void_time: int = 0, detail: bytes = b"") -> bytes:
+    """A complete reply frame with no ops (``detail``: an encoded error-detail field, or nothing)."""
+    return message_frame(encode_header(result_code, generation, void_time, 1 if detail else 0) + detail)
 
 
 class IndexRange(NamedTuple):

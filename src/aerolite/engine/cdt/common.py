@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, NoReturn
 from aerolite.expr.cdt import read
 from aerolite.expr.codes import CDT_ARITY, CDT_CONTEXT_EVAL, INVERTED, SINGULAR_CDT, ListOp, MapOp, ReturnType
 from aerolite.expr.view import UNKNOWN
-from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.result_codes import AerospikeResultError, ResultCode, SubCode
 from aerolite.values.ordering import normalize_map_order, sort_key, sorted_items
 from aerolite.values.types import KeyOrderedMap, OrderedList
 
@@ -32,8 +32,8 @@ class CdtOp(NamedTuple):
     ctx: list[Any]
 
 
-def fail(code: ResultCode, message: str) -> NoReturn:
-    raise AerospikeResultError(code, message)
+def fail(code: ResultCode, message: str, sub_code: int = 0) -> NoReturn:
+    raise AerospikeResultError(code, message, sub_code=sub_code)
 
 
 def bad(message: str) -> NoReturn:
@@ -105,7 +105,8 @@ def accept(items: Iterable[Any], violation: Callable[[Any], tuple[ResultCode, st
 def check_position(index: int, n: int) -> None:
     """A single-element index or rank must exist (26 otherwise, as a node answers)."""
     if not -n <= index < n:
-        fail(ResultCode.OP_NOT_APPLICABLE, f"index {index} is out of range for {n} elements")
+        fail(ResultCode.OP_NOT_APPLICABLE, f"index {index} is out of range for {n} elements",
+             SubCode.OPNOT_CDT_INDEX_OUT_OF_BOUNDS)
 
 
 def shaped(get_code: int, rt: int, args: tuple[Any, ...], container: Any, singular: bool) -> Any:

@@ -30,7 +30,7 @@ from aerolite.engine.cdt.common import (
 from aerolite.expr.cdt import join, same
 from aerolite.expr.codes import INVERTED, ListOp, ReturnType
 from aerolite.expr.view import UNKNOWN
-from aerolite.result_codes import ResultCode
+from aerolite.result_codes import ResultCode, SubCode
 from aerolite.values.ordering import sort_key
 from aerolite.values.types import OrderedList
 
@@ -48,10 +48,10 @@ def _new(order: int) -> list[Any]:
     return OrderedList() if order & _ORDERED else []
 
 
-def _skip_or_fail(flags: int, code: ResultCode, message: str) -> None:
+def _skip_or_fail(flags: int, code: ResultCode, message: str, sub_code: int = 0) -> None:
     """Policy violations answer an error unless NO_FAIL turns the op into a no-op."""
     if not flags & _NO_FAIL:
-        fail(code, message)
+        fail(code, message, sub_code)
 
 
 def _position(index: int, n: int, flags: int, bound: int) -> int | None:
@@ -59,7 +59,8 @@ def _position(index: int, n: int, flags: int, bound: int) -> int | None:
     padded with nils); None when NO_FAIL skips an invalid one."""
     pos = index + n if index < 0 else index
     if pos < 0 or (pos > bound and flags & INSERT_BOUNDED):
-        _skip_or_fail(flags, ResultCode.OP_NOT_APPLICABLE, f"list index {index} is out of bounds")
+        _skip_or_fail(flags, ResultCode.OP_NOT_APPLICABLE, f"list index {index} is out of bounds",
+                      SubCode.OPNOT_CDT_INDEX_OUT_OF_BOUNDS)
         return None
     return pos
 

@@ -1,0 +1,118 @@
+"""What aerospike-sdk 1.0.0 expects of a build-8.2 node beyond records: set indexes, the refusal of an
+index on a predicate, batch UDF rows dropped by a filter, read-touch, and UDFs running to the
+client's deadline. Effects are read back with aerospike-native."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aerospike_native as an
+import pytest
+from aerospike_native import Key, PartitionFilter, Statement
+
+from tests.conftest import ServerProcess
+
+aerospike_sdk = pytest.importorskip("aerospike_sdk")
+from aerospike_sdk.policy.behavior_settings import Scope, Settings  # noqa: E402
+
+SET = "node_gaps"
+
+
+@pytest.fixture
+async def session(server: ServerProcess) -> AsyncIterator[Any]:
+    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
+    try:
+        yield cluster.create_session(aerospike_sdk.Behavior.DEFAULT)
+    finally:
+        await cluster.close()
+
+
+async def fill(client: Any, set_name: str, n: int) -> list[Key]:
+    await client.truncate("test", set_name)
+    keys = [Key("test", set_name, i) for i in range(n)]
+    for i, k in enumerate(keys):
+        await client.put(k, {"i": i, "age": 20 + i})
+    return keys
+
+
+async def test_set_index(client: Any, session: Any) -> None:
+    await fill(client, SET, 30)
+    await fill(client, SET + "_other", 5)
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    task = await session.index(ds).on_set().named("gaps_set_idx").create()
+    await task.wait_till_complete()
+    try:
+        listed = {i.name: i for i in await session.info().secondary_indexes("test")}
+        assert listed["gaps_set_idx"].is_set_index and listed["gaps_set_idx"].set_name == SET
+        assert listed["gaps_set_idx"].is_ready
+        await client.put(Key("test", SET, 99), {"i": 99, "age": 1})
+        found = [r async for r in await client.query(Statement("test", SET), PartitionFilter.all())]
+        assert sorted(r.bins["i"] for r in found) == [*range(30), 99]
+        job = await session.background_task().update(ds).bin("seen").set_to(1).execute()
+        await job.wait_till_complete()
+        assert [(await client.get(Key("test", SET, i))).bins["seen"] for i in (0, 29, 99)] == [1, 1, 1]
+        assert "seen" not in (await client.get(Key("test", SET + "_other", 0))).bins
+    finally:
+        await (await session.index(ds).named("gaps_set_idx").drop()).wait_till_complete()
+    assert "gaps_set_idx" not in {i.name for i in await session.info().secondary_indexes("test")}
+
+
+async def test_set_index_needs_a_set_and_nothing_else(client: Any) -> None:
+    for extra in ("", ";set=s;bin=age", ";set=s;type=numeric"):
+        command = f"sindex-create:namespace=test;indexname=bad_set_idx;indextype=set{extra}"
+        answer = await client.info(command)
+        assert answer[command].startswith("ERROR:4:"), answer
+
+
+async def test_index_on_a_predicate_is_refused(client: Any, session: Any) -> None:
+    await fill(client, SET, 3)
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    with pytest.raises(aerospike_sdk.AerospikeError) as info:
+        await session.index(ds).on_expression("$.age > 21").integer().named("gaps_bool_idx").create()
+    assert info.value.result_code == an.ResultCode.PARAMETER_ERROR
+    task = await session.index(ds).on_expression("$.age * 2").integer().named("gaps_value_idx").create()
+    await task.wait_till_complete()
+    names = {i.name for i in await session.info().secondary_indexes("test")}
+    await (await session.index(ds).named("gaps_value_idx").drop()).wait_till_complete()
+    assert "gaps_value_idx" in names and "gaps_bool_idx" not in names
+
+
+async def test_batch_udf_rows_filtered_out_are_left_out_unless_all_keys_are_asked(client: Any) -> None:
+    module = b"function bump(rec)\n  rec['i'] = rec['i'] + 100\n  aerospike:update(rec)\n  return rec['i']\nend\n"
+    await (await client.register_udf(module, "gaps_bump.lua", an.UDFLang.LUA)).wait_till_complete()
+    keys = await fill(client, SET, 3)
+    policy = an.BatchPolicy()
+    policy.filter_expression = an.FilterExpression.from_server_compiled_ael("$.i != 1 and $.i < 100")
+    rows = [an.BatchUDFOp(k, "gaps_bump", "bump") for k in keys] + [an.BatchReadOp(keys[1])]
+    for all_keys, filtered_udf_row in ((True, an.ResultCode.FILTERED_OUT), (False, None)):
+        await fill(client, SET, 3)
+        policy.respond_all_keys = all_keys
+        results = await client.batch(rows, batch_policy=policy)
+        assert [r.result_code for r in results] == [
+            an.ResultCode.OK, filtered_udf_row, an.ResultCode.OK, an.ResultCode.FILTERED_OUT]
+        assert results[2].record.bins == {"SUCCESS": 102}
+        assert [(await client.get(k)).bins["i"] for k in keys] == [100, 1, 102]
+
+
+async def test_read_touch_extends_the_ttl(client: Any, server: ServerProcess) -> None:
+    write = an.WritePolicy()
+    write.expiration = an.Expiration.seconds(100)
+    keys = [Key("test", SET, name) for name in ("control", "never", "touched")]
+    for k in keys:
+        await client.put(k, {"v": 1}, policy=write)
+    await asyncio.sleep(1.1)  # a touch moves the void time only once a second has passed since the write
+    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
+    try:
+        for k, pct in ((keys[1], -1), (keys[2], 100)):
+            behavior = aerospike_sdk.Behavior(f"touch{pct}", {Scope.ALL: Settings(read_touch_ttl_percent=pct)})
+            session = cluster.create_session(behavior)
+            ds = aerospike_sdk.DataSet.of("test", SET)
+            result = [r async for r in await session.query(ds.id(k.value)).execute()]
+            assert result[0].record.bins == {"v": 1}
+    finally:
+        await cluster.close()
+    control, never, touched = [await client.get(k) for k in keys]
+    assert touched.ttl > control.ttl and never.ttl == control.ttl
+    assert touched.generation == never.generation == control.generation == 1
