@@ -27,9 +27,9 @@ from aerolite.expr.nodes import (
     Val,
     Var,
 )
+from aerolite.expr.walk import MAX_DEPTH
 from aerolite.values.msgpack_codec import unpack
 
-MAX_DEPTH = 200
 _CTX_KINDS = frozenset(int(k) for k in CtxType)
 
 # Bytes that follow a type byte before the payload: (fixed payload size, size of a length prefix).
@@ -48,7 +48,7 @@ def decode(data: bytes) -> Expr:
         expr = reader.expr(0)
     except ExprError:
         raise
-    except (ValueError, TypeError, IndexError, OverflowError, RecursionError) as exc:
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
         raise ExprError(f"malformed filter expression at byte {reader.pos}: {exc}") from exc
     if reader.pos != len(reader.data):
         raise ExprError(f"{len(reader.data) - reader.pos} trailing bytes after the filter expression")
@@ -169,8 +169,8 @@ class _Reader:
             raise self.fail(f"unknown expression type {code}") from None
 
     def expr(self, depth: int) -> Expr:
-        if depth > MAX_DEPTH:
-            raise self.fail(f"expression nested deeper than {MAX_DEPTH}")
+        if depth >= MAX_DEPTH:
+            raise self.fail(f"expression nested deeper than {MAX_DEPTH} levels")
         n = self.array_header()
         if n is None:
             return Val(self.value())
