@@ -53,7 +53,7 @@ from aerolite.ael.params import bind, has_conversions
 from aerolite.ael.parser import Parser
 from aerolite.ael.printer import to_text
 from aerolite.ael.shapes import simple_filter
-from aerolite.expr import Ael, Apply, CdtRead, Expr, Filter, Let, Regex, compile_filter, decode, encode
+from aerolite.expr import Ael, Apply, CdtRead, Expr, Filter, Let, Regex, compile_filter, decode, encode, walk
 
 __all__ = ["AelSyntaxError", "filter_from_text", "filter_from_wire", "parse", "to_text", "to_wire"]
 
@@ -126,18 +126,26 @@ def _filter_from_bytes(data: bytes) -> Filter:
 
 
 def expand_ael(e: Expr) -> Expr:
-    """``e`` with every server-AEL node replaced by the parse of its text."""
+    """``e`` with every server-AEL node replaced by the parse of its text (at most ``MAX_DEPTH`` deep).
+
+    The texts are parsed first, from here, so that a parse never starts deep inside a recursion.
+    """
+    parsed = {node.text: parse(node.text) for node in walk.nodes(e) if isinstance(node, Ael)}
+    return walk.check_depth(_substitute(e, parsed)) if parsed else e
+
+
+def _substitute(e: Expr, parsed: dict[str, Expr]) -> Expr:
     if isinstance(e, Ael):
-        return parse(e.text)
+        return parsed[e.text]
     if isinstance(e, Apply):
-        return Apply(e.op, tuple(expand_ael(a) for a in e.args))
+        return Apply(e.op, tuple(_substitute(a, parsed) for a in e.args))
     if isinstance(e, Regex):
-        return Regex(e.flags, e.pattern, expand_ael(e.arg))
+        return Regex(e.flags, e.pattern, _substitute(e.arg, parsed))
     if isinstance(e, Let):
-        return Let(tuple((n, expand_ael(v)) for n, v in e.bindings), expand_ael(e.body))
+        return Let(tuple((n, _substitute(v, parsed)) for n, v in e.bindings), _substitute(e.body, parsed))
     if isinstance(e, CdtRead):
-        args = tuple(expand_ael(a) for a in e.args)
-        return CdtRead(e.type, e.op, e.return_type, args, expand_ael(e.bin), e.ctx)
+        args = tuple(_substitute(a, parsed) for a in e.args)
+        return CdtRead(e.type, e.op, e.return_type, args, _substitute(e.bin, parsed), e.ctx)
     return e
 
 

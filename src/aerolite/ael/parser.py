@@ -6,6 +6,10 @@ Contract: ``Parser(text, params).parse()`` returns a fully typed ``Expr`` or rai
 ``* / %`` < ``**`` (right) < unary ``- + ~``. Same-operator chains of ``and`` / ``or`` flatten into
 one n-ary node; arithmetic nests left to right, as the official builders do.
 
+Nesting is bounded (``MAX_NESTING`` levels of parentheses, calls, literals and unary operators; trees
+of at most ``walk.MAX_DEPTH`` levels) so that no text, however hostile, exhausts the interpreter's stack:
+the limit is reported like any other syntax error, at the token that crosses it.
+
 Types are decided per comparison (see ``pending``) and checked as each node is built, so ``$.name > 5``
 fails on the ``>`` with the reason. The G4 (server dialect) spellings are read alongside G1; the
 choices where they differ are listed in the package docstring.
@@ -14,6 +18,7 @@ choices where they differ are listed in the package docstring.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, NoReturn
 
 from aerolite.ael import path_select
@@ -27,7 +32,7 @@ from aerolite.ael.strings import STRING_CASTS, literal_list
 from aerolite.ael.strings import build as build_call
 from aerolite.ael.strings import required as string_required
 from aerolite.ael.strings import slot_kinds as string_slots
-from aerolite.expr import static
+from aerolite.expr import static, walk
 from aerolite.expr.codes import ExpType, ListOp, Op, ReturnType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import UNKNOWN_EXPR, Apply, BinType, CdtRead, Expr, Let, Regex, Val, Var
@@ -35,6 +40,8 @@ from aerolite.expr.strings import CODE, SLOT_TYPES
 from aerolite.expr.strings import LIST as LIST_ARG
 from aerolite.values.types import GeoJson
 
+MAX_NESTING = 32
+"""The deepest nesting of parentheses, calls, list or map literals and unary operators in one text."""
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 _INT32 = (-(1 << 31), (1 << 31) - 1)
 _COMPARE = {"==": Op.EQ, "!=": Op.NE, ">": Op.GT, ">=": Op.GE, "<": Op.LT, "<=": Op.LE}
@@ -91,7 +98,7 @@ _LITERAL_WORDS: dict[str, Any] = {"true": True, "false": False, "nil": None, "nu
 class Parser:
     """One parse of one text; ``pos`` walks the token list."""
 
-    __slots__ = ("loop_depth", "params", "pos", "scopes", "text", "tokens")
+    __slots__ = ("loop_depth", "nesting", "params", "pos", "scopes", "text", "tokens")
 
     def __init__(self, text: str, params: Sequence[Any] = ()) -> None:
         self.text = text
@@ -99,6 +106,7 @@ class Parser:
         self.tokens = tokenize(text)
         self.tokens += [self.tokens[-1]] * 3  # lookahead past the end reads more end tokens
         self.pos = 0
+        self.nesting = 0
         self.scopes: list[dict[str, ExpType | None]] = [{}]
         self.loop_depth = 0
         """How many path filters / modify expressions enclose the current token (``@`` needs one)."""
@@ -152,11 +160,27 @@ class Parser:
             raise AelSyntaxError(str(exc), self.text, at[2]) from None
         return e
 
+    def nested(self, parse: Callable[[], Expr], at: Token) -> Expr:
+        """``parse()`` one nesting level deeper; fails at ``at`` past ``MAX_NESTING`` levels."""
+        if self.nesting >= MAX_NESTING:
+            self.fail(f"expression nested deeper than {MAX_NESTING} levels", at)
+        self.nesting += 1
+        e = parse()
+        self.nesting -= 1
+        return self.shallow(e, at)
+
+    def shallow(self, e: Expr, at: Token) -> Expr:
+        """``e``, or an error at ``at`` when its tree is deeper than the expression layer accepts."""
+        if walk.depth(e) > walk.MAX_DEPTH:
+            self.fail(f"expression nested deeper than {walk.MAX_DEPTH} levels", at)
+        return e
+
     # -- grammar -------------------------------------------------------------------------------
     def parse(self) -> Expr:
-        if self.peek()[0] == "end":
+        first = self.peek()
+        if first[0] == "end":
             self.fail("empty expression")
-        result = self.expression()
+        result = self.shallow(self.expression(), first)
         if self.peek()[0] != "end":
             self.fail(f"unexpected {describe(self.peek())} after a complete expression")
         return resolve(result, ExpType.BOOL if isinstance(result, PendingBin) else None)
@@ -237,7 +261,8 @@ class Parser:
                 return left
             prec, op, right_assoc = entry
             self.pos += 1
-            right = self.binary(prec if right_assoc else prec + 1)
+            right = self.nested(partial(self.binary, prec if right_assoc else prec + 1), tok)
+            self.shallow(Apply(op, (left, right)), tok)  # before the type rules recurse into a chain
             left = self.arithmetic(op, [left, right], tok)
 
     def arithmetic(self, op: Op, args: list[Expr], at: Token) -> Expr:
@@ -266,9 +291,9 @@ class Parser:
     def signed(self) -> Expr:
         tok = self.peek()
         if tok[0] != "op" or tok[1] not in ("-", "+", "~"):
-            return self.postfix(self.operand())
+            return self.postfix(self.nested(self.operand, tok))
         self.pos += 1
-        inner = self.signed()
+        inner = self.nested(self.signed, tok)
         if tok[1] == "+":
             return inner
         if tok[1] == "~":
@@ -283,13 +308,14 @@ class Parser:
             name = self.peek(1)[1]
             if self.is_string_method(name, e):
                 self.pos += 1
-                e = self.string_method(e, self.next())
+                tok = self.next()
+                e = self.shallow(self.string_method(e, tok), tok)
             elif name in CASTS:
                 self.pos += 2
                 tok = self.peek(-1)
                 self.expect("(")
                 self.expect(")")
-                e = self.arithmetic(CASTS[tok[1]], [e], tok)
+                e = self.shallow(self.arithmetic(CASTS[tok[1]], [e], tok), tok)
             else:
                 break
         return e
@@ -726,7 +752,7 @@ class Parser:
                 self.expect(")")
                 source = ExpType.FLOAT if CASTS[name] == Op.TO_INT else ExpType.INT
                 inner = result if result is not None else self.materialize(spec, source)
-                result = self.arithmetic(CASTS[name], [inner], tok)
+                result = self.shallow(self.arithmetic(CASTS[name], [inner], tok), tok)
             elif name == "get":
                 spec = self.get_params(spec)
             elif name in ("count", "exists", "binType", *RESULT_METHODS):

@@ -39,11 +39,11 @@ from aerolite.expr.strings import (
     StrCall,
     StrOp,
 )
+from aerolite.expr.walk import MAX_DEPTH
 from aerolite.result_codes import ExpressionTrace
 from aerolite.values.msgpack_codec import unpack
 
 _T = TypeVar("_T")
-MAX_DEPTH = 200
 _CTX_KINDS = frozenset(int(k) for k in CtxType)
 
 # Bytes that follow a type byte before the payload: (fixed payload size, size of a length prefix).
@@ -71,7 +71,7 @@ def _read_all(data: bytes, read: Callable[[_Reader], _T], what: str) -> _T:
         expr = read(reader)
     except ExprError:
         raise
-    except (ValueError, TypeError, IndexError, OverflowError, RecursionError) as exc:
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
         raise ExprError(f"malformed filter expression at byte {reader.pos}: {exc}",
                         ExpressionTrace(byte_offset=reader.pos)) from exc
     if reader.pos != len(reader.data):
@@ -194,8 +194,8 @@ class _Reader:
             raise self.fail(f"unknown expression type {code}") from None
 
     def expr(self, depth: int) -> Expr:
-        if depth > MAX_DEPTH:
-            raise self.fail(f"expression nested deeper than {MAX_DEPTH}")
+        if depth >= MAX_DEPTH:
+            raise self.fail(f"expression nested deeper than {MAX_DEPTH} levels")
         n = self.array_header()
         if n is None:
             return Val(self.value())

@@ -82,10 +82,26 @@ def _apply_type(e: Apply, env: TypeEnv) -> ExpType | None:
     if e.op in _RESULT:
         return _RESULT[e.op]
     if e.op in _SAME_AS_ARGS:
-        return first_known(e.args, env)
+        return _chain_type(e, env)
     if e.op == Op.COND:
         return first_known(e.args[1::2], env)
     return None
+
+
+def _chain_type(e: Apply, env: TypeEnv) -> ExpType | None:
+    """``first_known(e.args)``, following the first arguments of an arithmetic chain (``a + b + c`` nests
+    through them) with a loop, so that a long chain costs no stack."""
+    later: list[tuple[Expr, ...]] = []
+    inner: Expr = e
+    while isinstance(inner, Apply) and inner.op in _SAME_AS_ARGS and inner.args:
+        later.append(inner.args[1:])
+        inner = inner.args[0]
+    known = static_type(inner, env)
+    for rest in reversed(later):
+        if known is not None:
+            return known
+        known = first_known(rest, env)
+    return known
 
 
 def _let_type(e: Let, env: TypeEnv) -> ExpType | None:

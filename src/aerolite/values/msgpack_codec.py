@@ -5,7 +5,7 @@ Differences from plain msgpack: every string or blob payload starts with its par
 order with a zero-length ext as its first key or element; INF and WILDCARD are fixext1 of type -1.
 Decoding uses the C unpacker and a single conversion pass; encoding is a small recursive writer so that
 the header forms match the official clients byte for byte (``d9`` for 32-255 byte strings, smallest
-integer forms).
+integer forms). Both directions refuse values nested deeper than ``nesting.MAX_NESTING``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import msgpack
 
+from aerolite.values.nesting import MAX_NESTING
 from aerolite.values.types import INF, WILDCARD, GeoJson, Hll, KeyOrderedMap, OrderedList, Special
 
 STRING_PREFIX = 0x03
@@ -29,10 +30,14 @@ class MsgpackError(ValueError):
     """Raised for bytes that are not valid Aerospike msgpack."""
 
 
+def _too_deep() -> MsgpackError:
+    return MsgpackError(f"list or map nested deeper than {MAX_NESTING} levels")
+
+
 def pack(value: Any) -> bytes:
     """Encode one value in Aerospike's msgpack dialect."""
     out = bytearray()
-    _pack_into(out, value)
+    _pack_into(out, value, 0)
     return bytes(out)
 
 
@@ -98,7 +103,7 @@ def _pack_map_header(out: bytearray, n: int) -> None:
         out += b"\xdf" + n.to_bytes(4, "big")
 
 
-def _pack_into(out: bytearray, v: Any) -> None:
+def _pack_into(out: bytearray, v: Any, depth: int) -> None:
     if v is None:
         out.append(0xC0)
     elif v is True:
@@ -116,26 +121,32 @@ def _pack_into(out: bytearray, v: Any) -> None:
         prefix = HLL_PREFIX if isinstance(v, Hll) else BLOB_PREFIX
         _pack_str_header(out, bytes((prefix,)) + bytes(v))
     elif isinstance(v, list):
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _too_deep()
         if isinstance(v, OrderedList):
             _pack_array_header(out, len(v) + 1)
             out += b"\xc7\x00\x01"
         else:
             _pack_array_header(out, len(v))
         for item in v:
-            _pack_into(out, item)
+            _pack_into(out, item, depth)
     elif isinstance(v, dict):
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _too_deep()
         if isinstance(v, KeyOrderedMap):
             _pack_map_header(out, len(v) + 1)
             out += b"\xc7\x00" + bytes((v.flags,)) + b"\xc0"
         else:
             _pack_map_header(out, len(v))
         for key, item in v.items():
-            _pack_into(out, key)
-            _pack_into(out, item)
+            _pack_into(out, key, depth)
+            _pack_into(out, item, depth)
     elif isinstance(v, Special):
         out += b"\xd4\xff" + bytes((v.code,))
     elif isinstance(v, tuple):
-        _pack_into(out, list(v))
+        _pack_into(out, list(v), depth)
     else:
         raise MsgpackError(f"cannot encode a value of type {type(v).__name__}")
 
@@ -150,28 +161,32 @@ def unpack(data: bytes | memoryview) -> Any:
     return convert(raw)
 
 
-def convert(raw: Any) -> Any:
+def convert(raw: Any, depth: int = 0) -> Any:
     """Turn msgpack's raw decoding (bytes payloads, ext markers) into aerolite values."""
     if isinstance(raw, bytes):
         return _convert_payload(raw)
+    if isinstance(raw, (list, dict)):
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _too_deep()
     if isinstance(raw, list):
         if raw and isinstance(raw[0], msgpack.ExtType) and not raw[0].data:
-            return OrderedList(convert(x) for x in raw[1:])
-        return [convert(x) for x in raw]
+            return OrderedList(convert(x, depth) for x in raw[1:])
+        return [convert(x, depth) for x in raw]
     if isinstance(raw, dict):
         items = iter(raw.items())
         first = next(iter(raw), None)
         if isinstance(first, msgpack.ExtType) and not first.data:
             next(items)
-            return KeyOrderedMap(((_convert_key(k), convert(v)) for k, v in items), flags=first.code)
-        return {_convert_key(k): convert(v) for k, v in items}
+            return KeyOrderedMap(((_convert_key(k, depth), convert(v, depth)) for k, v in items), flags=first.code)
+        return {_convert_key(k, depth): convert(v, depth) for k, v in items}
     if isinstance(raw, msgpack.ExtType):
         raise MsgpackError(f"unexpected msgpack ext type {raw.code}")
     return raw
 
 
-def _convert_key(raw: Any) -> Any:
-    key = convert(raw)
+def _convert_key(raw: Any, depth: int) -> Any:
+    key = convert(raw, depth)
     if isinstance(key, list):
         return tuple(key)
     return key
@@ -199,11 +214,12 @@ _FIXED = {0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8, 0xD0: 1, 0xD1: 2, 0xD2: 4, 0xD3: 8
 class _Reader:
     """A small pure-Python decoder for the inputs the C unpacker refuses (INF and WILDCARD)."""
 
-    __slots__ = ("data", "pos")
+    __slots__ = ("data", "depth", "pos")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pos = 0
+        self.depth = 0
 
     def read_all(self) -> Any:
         value = self.read()
@@ -271,21 +287,34 @@ class _Reader:
             return INF if data == b"\x01" else WILDCARD
         raise MsgpackError(f"unexpected msgpack ext type {code}")
 
+    def nest(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _too_deep()
+
     def array(self, n: int) -> Any:
+        self.nest()
         items: list[Any] = []
         for _ in range(n):
             if not items and self._peek_marker():
                 self.read_marker()
-                return OrderedList(self.read() for _ in range(n - 1))
+                ordered = OrderedList(self.read() for _ in range(n - 1))
+                self.depth -= 1
+                return ordered
             items.append(self.read())
+        self.depth -= 1
         return items
 
     def map(self, n: int) -> Any:
+        self.nest()
         if n and self._peek_marker():
             flags = self.read_marker()
             self.read()
-            return KeyOrderedMap(((_key(self.read()), self.read()) for _ in range(n - 1)), flags=flags)
-        return {_key(self.read()): self.read() for _ in range(n)}
+            result: dict[Any, Any] = KeyOrderedMap(((_key(self.read()), self.read()) for _ in range(n - 1)), flags=flags)
+        else:
+            result = {_key(self.read()): self.read() for _ in range(n)}
+        self.depth -= 1
+        return result
 
     def _peek_marker(self) -> bool:
         return self.data[self.pos : self.pos + 2] == b"\xc7\x00"

@@ -2,7 +2,7 @@
 
 Family rules, as a node answers: a list op on a map (or a scalar) bin fails with 12, and so does a map
 op on a list; a read of a missing bin answers nil; an unknown op code (or a write code sent as a
-read) is malformed (4).
+read) is malformed (4), and so is a write that would nest the bin deeper than ``MAX_NESTING`` levels.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from aerolite.engine.cdt.common import Handler, bad, fail, parse_op
 from aerolite.engine.cdt.path_ops import path_modify, path_read
 from aerolite.engine.record import Record
 from aerolite.result_codes import ResultCode
+from aerolite.values.nesting import MAX_NESTING, nesting
 
 _MAP_CODES = 64
 
@@ -65,5 +66,8 @@ def cdt_modify(record: Record, bin_name: str, raw: Any) -> Any:
 
     value, answer = context.modify(record.bins.get(bin_name), context.parse(op.ctx), family, run)
     if value is not None:
+        # The bin can only get deeper than the context plus the arguments; walk it only when that may pass the limit.
+        if len(op.ctx) // 2 + nesting(op.args) + 1 > MAX_NESTING and nesting(value) > MAX_NESTING:
+            bad(f"the write would nest bin {bin_name!r} deeper than {MAX_NESTING} levels")
         record.bins[bin_name] = value
     return answer
