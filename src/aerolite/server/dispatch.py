@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Protocol
 
 from aerolite.ael import filter_from_wire
 from aerolite.engine.commands import Command, RecordFilter, Reply, WritePolicy
@@ -48,6 +49,13 @@ FilterCompiler = Callable[[bytes], RecordFilter]
 Answer = bytes | AsyncIterator[bytes]
 """A reply frame, or a stream of frames for queries."""
 
+
+class Authorizer(Protocol):
+    """Access control: raises AerospikeResultError (80 or 81) for a request its user may not make."""
+
+    def authorize(self, msg: Message) -> None: ...
+
+
 _PARAMETER_ERROR = error_frame(ResultCode.PARAMETER_ERROR)
 _LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
 _READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}
@@ -66,12 +74,14 @@ class Dispatcher:
         self.compile_filter = compile_filter
         self.queries = QueryHandler(engine, compile_filter, start_job)
 
-    def handle(self, body: memoryview, client: str = "") -> Answer:
-        """The reply to one AS_MSG body; never raises for bad input."""
+    def handle(self, body: memoryview, client: str = "", guard: Authorizer | None = None) -> Answer:
+        """The reply to one AS_MSG body; never raises for bad input. ``guard`` checks each request first."""
         try:
             msg = parse_message(body)
             if FieldType.BATCH_INDEX in msg.fields:
-                return self._batch(msg)
+                return self._batch(msg, guard)
+            if guard is not None:
+                guard.authorize(msg)
             if FieldType.DIGEST not in msg.fields:
                 return self.queries.handle(msg, client)
             return encode_reply(*self._execute_keyed(msg, None))
@@ -128,7 +138,7 @@ class Dispatcher:
             return Reply(probe.code)
         return Reply(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time)
 
-    def _batch(self, msg: Message) -> bytes:
+    def _batch(self, msg: Message, guard: Authorizer | None) -> bytes:
         """Every row answered in row order (the row index in ``transaction_ttl``), then LAST alone."""
         _flags, rows = parse_batch(msg.fields[FieldType.BATCH_INDEX])
         parent = msg.fields.get(FieldType.FILTER_EXP)
@@ -136,6 +146,8 @@ class Dispatcher:
         parts: list[bytes] = []
         for row in rows:
             try:
+                if guard is not None:
+                    guard.authorize(row)
                 reply, header_only = self._execute_keyed(row, parent_filter)
             except AerospikeResultError as exc:
                 reply, header_only = Reply(exc.code), True
