@@ -2,6 +2,7 @@
 
 import aerospike_native as _an
 
+from aerolite.sdk.access import Security
 from aerolite.sdk.background import (
     BackgroundOperationBuilder,
     BackgroundTaskSession,
@@ -60,7 +61,8 @@ __all__ = [
     "ElementError", "ErrorStrategy", "Filter", "FilteredOutError", "ForbiddenError", "GenerationError",
     "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobNotFoundError", "JobProgress",
     "KeyBusyError", "QueryBuilder", "QueryError", "ReadBuilder", "RecordExistsError", "RecordNotFoundError",
-    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError", "ServerError", "TaskStatus",
+    "RecordResult", "RecordTooBigError", "SecondaryIndexError", "Security", "SecurityError", "ServerError",
+    "TaskStatus",
     "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder",
     "WriteBuilder",
 ]
