@@ -60,6 +60,11 @@ def _node_parser(sub: Any, name: str, help_text: str, *, dataset: bool = False) 
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
     parser.add_argument("--host", type=host_port, default=DEFAULT_HOST, metavar="HOST:PORT",
                         help=f"the node to talk to (default {DEFAULT_HOST})")
+    access = parser.add_argument_group("access control and TLS")
+    access.add_argument("--user", help="log in as this user (the node runs with --security)")
+    access.add_argument("--password-file", metavar="FILE", help="the password of --user (first line of FILE)")
+    access.add_argument("--tls-ca", metavar="FILE", help="talk TLS, trusting this CA (PEM)")
+    access.add_argument("--tls-name", help="talk TLS; the name in the node's certificate")
     if dataset:
         parser.add_argument("--namespace", default="test", help="namespace (default test)")
         parser.add_argument("--set", required=True, help="set name")

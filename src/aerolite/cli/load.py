@@ -7,7 +7,7 @@ import asyncio
 
 from aerolite.cli.demo import load_users
 from aerolite.cli.display import make_console
-from aerolite.cli.node import CliError, reaching
+from aerolite.cli.node import CliError, reaching, with_access
 from aerolite.sdk import ClusterDefinition, DataSet
 
 
@@ -20,8 +20,9 @@ def load(args: argparse.Namespace) -> int:
 
 
 async def _load(args: argparse.Namespace) -> None:
-    with reaching(args) as (host, port):
-        cluster = await ClusterDefinition(host, port).connect()
+    definition = with_access(ClusterDefinition(*args.host), args)
+    with reaching(args):
+        cluster = await definition.connect()
     async with cluster:
         await load_users(cluster.create_session(), DataSet.of(args.namespace, args.set), args.records,
                          args.concurrency, args.seed, make_console())

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from aerolite.cli.commands import add_node_commands
+from aerolite.cli.serve_access import access_config, add_access_options
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 
 
@@ -21,7 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
         config = ServerConfig(
             host=args.host, port=args.port, namespaces=namespaces, cluster_name=args.cluster_name,
             max_frame_bytes=args.max_frame_bytes, data_dir=data_dir, build=args.build,
-            job_retention_seconds=args.job_retention,
+            job_retention_seconds=args.job_retention, access=access_config(args),
         )
     except ValueError as exc:
         print(f"aerolite serve: {exc}", file=sys.stderr)
@@ -30,7 +31,11 @@ def _serve(args: argparse.Namespace) -> int:
     def listening(port: int) -> None:
         print(f"aerolite listening on {args.host}:{port}", flush=True)
 
-    run(config, listening)
+    try:
+        run(config, listening)
+    except (ValueError, OSError) as exc:  # access control or TLS files that cannot be used
+        print(f"aerolite serve: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -57,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--job-retention", type=float, default=3600.0, metavar="SECONDS",
                        help="how long finished jobs stay listed (default 3600)")
     serve.add_argument("--build", default=BUILD, help=f"server build reported to clients (default {BUILD})")
+    add_access_options(serve)
     serve.set_defaults(handler=_serve)
     demo = sub.add_parser("demo", help="start an embedded engine, load users, run one job of each kind, prove it")
     demo.add_argument("--records", type=int, default=1_000_000, help="users to generate (default 1,000,000)")

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import sys
 
-from aerolite.cli.node import CliError, reaching
+from aerolite.cli.node import CliError, reaching, with_access
 from aerolite.monitor.app import LOOPBACK, MonitorConfig, create_app, serve
 from aerolite.monitor.poller import Poller
 from aerolite.monitor.snapshot import Snapshots
@@ -33,8 +33,9 @@ def monitor(args: argparse.Namespace) -> int:
 
 
 async def _monitor(args: argparse.Namespace) -> None:
-    with reaching(args) as (host, port):
-        cluster = await ClusterDefinition(host, port).connect()
+    host, port = args.host
+    with reaching(args):
+        cluster = await with_access(ClusterDefinition(host, port), args).connect()
     async with cluster:
         config = MonitorConfig(bind=args.bind, read_only=args.read_only)
         poller = Poller(Snapshots(cluster.create_session(), f"{host}:{port}"), args.interval)

@@ -15,10 +15,17 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from aerolite.sdk import AelError, AerospikeError, ConnectionError
+from aerolite.sdk.embedded import ClusterDefinitionBase
 from aerolite.sync import Cluster, ClusterDefinition, Session
+
+D = TypeVar("D", bound=ClusterDefinitionBase)
+
+_LOGIN_REFUSED = re.compile(r"Error (60|65|66|80|82)\b")
+"""A connect that failed at login: unknown user, wrong password, expired session, not allowed from here."""
 
 USAGE_ERROR = 2
 """Exit status of a command that could not do what was asked (argparse uses it for bad syntax too)."""
@@ -43,25 +50,44 @@ def cli_value(text: str) -> Any:
 
 
 @contextmanager
-def reaching(args: argparse.Namespace) -> Iterator[tuple[str, int]]:
-    """Around a connect to ``--host`` (given as host and port): a refused connection becomes one clear line."""
+def reaching(args: argparse.Namespace) -> Iterator[None]:
+    """Around a connect to ``--host``: a refused connection (or login) becomes one clear line."""
     host, port = args.host
     if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
         # The client logs a refused connection itself; the one-line error already says it.
         logging.getLogger("aerospike_core").setLevel(logging.CRITICAL)
     try:
-        yield host, port
+        yield
     except ConnectionError as exc:
+        if _LOGIN_REFUSED.search(str(exc)):
+            raise CliError(f"the node at {host}:{port} refused the login: {exc}") from exc
         raise CliError(f"cannot reach a node at {host}:{port}: {exc}") from exc
 
 
 @contextmanager
 def connected(args: argparse.Namespace) -> Iterator[Cluster]:
     """A cluster connected to ``--host``, closed on exit."""
-    with reaching(args) as (host, port):
-        cluster = ClusterDefinition(host, port).connect()
+    definition = with_access(ClusterDefinition(*args.host), args)
+    with reaching(args):
+        cluster = definition.connect()
     with cluster:
         yield cluster
+
+
+def with_access(definition: D, args: argparse.Namespace) -> D:
+    """The definition with the ``--user``/``--password-file`` and ``--tls-ca``/``--tls-name`` of a command."""
+    if (args.user is None) != (args.password_file is None):
+        raise CliError("--user and --password-file go together (a password never goes on the command line)")
+    if args.user is not None:
+        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        if not lines or not lines[0]:
+            raise CliError(f"{args.password_file} holds no password on its first line")
+        definition.with_credentials(args.user, lines[0])
+    if args.tls_ca is not None or args.tls_name is not None:
+        if args.tls_name is None:
+            raise CliError("--tls-ca needs --tls-name (the name in the node's certificate)")
+        definition.with_tls(args.tls_ca, args.tls_name)
+    return definition
 
 
 @contextmanager

@@ -331,7 +331,7 @@ class Cluster(ClusterBase[Session]):
 async def _open(spec: ClusterSpec) -> Cluster:
     server, seeds = await asyncio.to_thread(spec.start)
     try:
-        client = await run(flows.connect(an.ClientPolicy(), seeds))
+        client = await run(flows.connect(*spec.client_args(seeds)))
     except BaseException:
         if server is not None:
             await asyncio.to_thread(server.stop)

@@ -15,10 +15,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Self
+from typing import IO, Any, Self
 
+from aerolite.sdk.access import Access, Security
 from aerolite.sdk.errors import ConnectionError
 
 log = logging.getLogger("aerolite.sdk")
@@ -40,7 +41,8 @@ class EmbeddedServer:
         self.port = port
 
     @classmethod
-    def start(cls, namespaces: Sequence[str], data_dir: Path | None) -> EmbeddedServer:
+    def start(cls, namespaces: Sequence[str], data_dir: Path | None,
+              security: Security | None = None) -> EmbeddedServer:
         """Launch the server and wait until it listens."""
         args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--host", "127.0.0.1", "--port", "0"]
         for spec in namespaces:
@@ -49,13 +51,16 @@ class EmbeddedServer:
             args += ["--data-dir", str(data_dir)]
         errors = tempfile.NamedTemporaryFile("w+", prefix="aerolite-serve-", suffix=".log")  # noqa: SIM115
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
-        try:
-            host, port = _await_ready(process, errors)
-        except BaseException:
-            _stop(process)
-            errors.close()
-            raise
+        with tempfile.TemporaryDirectory(prefix="aerolite-secret-") as secrets:  # gone once the node has read it
+            if security is not None:
+                args += security.serve_args(Path(secrets))
+            process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
+            try:
+                host, port = _await_ready(process, errors)
+            except BaseException:
+                _stop(process)
+                errors.close()
+                raise
         log.info("embedded aerolite node pid %d on %s:%d", process.pid, host, port)
         return cls(process, errors, host, port)
 
@@ -103,16 +108,51 @@ class ClusterDefinitionBase:
         self.spec = ClusterSpec(host=host, port=port)
 
     @classmethod
-    def embedded(cls, data_dir: str | Path | None = None, namespaces: Sequence[str] = ("test",)) -> Self:
+    def embedded(cls, data_dir: str | Path | None = None, namespaces: Sequence[str] = ("test",),
+                 security: Security | None = None) -> Self:
         """An aerolite node started on a free loopback port at connect, stopped at close.
+
+        With ``security`` the node requires a login (users and roles persist in ``data_dir``, if given)
+        and the SDK logs in as ``admin``.
 
         Example::
 
             async with ClusterDefinition.embedded(namespaces=["test"]).connect() as cluster: ...
         """
+        if security is not None and not isinstance(security, Security):
+            raise TypeError("security takes aerolite.Security(admin_password), e.g. security=Security('s3cret')")
         definition = cls()
-        definition.spec = embedded_spec(data_dir, namespaces)
+        definition.spec = replace(embedded_spec(data_dir, namespaces), security=security)
+        if security is not None:
+            definition.spec = replace(definition.spec, access=Access("admin", security.admin_password))
         return definition
+
+    def with_credentials(self, user: str, password: str) -> Self:
+        """Log in as ``user`` (the node must run with access control).
+
+        Example::
+
+            ClusterDefinition("db1", 3000).with_credentials("app", os.environ["APP_PASSWORD"]).connect()
+        """
+        if not user or not isinstance(password, str):
+            raise ValueError("with_credentials needs a user name and a password string")
+        self.spec = replace(self.spec, access=replace(self.spec.access, user=user, password=password))
+        return self
+
+    def with_tls(self, cafile: str | Path | None, tls_name: str) -> Self:
+        """Talk TLS, checking the node's certificate against ``cafile`` (None: system CAs) and ``tls_name``.
+
+        Example::
+
+            ClusterDefinition("db1", 4333).with_tls("ca.pem", "db1.example").connect()
+        """
+        if self.spec.is_embedded:
+            raise ValueError("an embedded node listens on loopback without TLS; with_tls is for remote nodes")
+        if not tls_name:
+            raise ValueError("with_tls needs the name in the node's certificate, e.g. with_tls('ca.pem', 'db1')")
+        cafile = str(cafile) if cafile is not None else None
+        self.spec = replace(self.spec, access=replace(self.spec.access, tls_cafile=cafile, tls_name=tls_name))
+        return self
 
     def __repr__(self) -> str:
         where = f"embedded {list(self.spec.embedded_namespaces)}" if self.spec.embedded_namespaces else (
@@ -129,6 +169,9 @@ class ClusterSpec:
     embedded_namespaces: tuple[str, ...] | None = None
     """Set for an embedded node: the ``--namespace`` specs to serve."""
     data_dir: Path | None = None
+    security: Security | None = None
+    """Set for an embedded node with access control."""
+    access: Access = field(default_factory=Access)
 
     @property
     def is_embedded(self) -> bool:
@@ -139,8 +182,13 @@ class ClusterSpec:
         """Start the embedded node if there is one; the seed address to connect to."""
         if self.embedded_namespaces is None:
             return None, f"{self.host}:{self.port}"
-        server = EmbeddedServer.start(self.embedded_namespaces, self.data_dir)
+        server = EmbeddedServer.start(self.embedded_namespaces, self.data_dir, self.security)
         return server, f"{server.host}:{server.port}"
+
+    def client_args(self, seeds: str) -> tuple[Any, str]:
+        """The client policy, and the seed as the client takes it, for the ``host:port`` that ``start`` gave."""
+        host, _, port = seeds.rpartition(":")
+        return self.access.client_policy(), self.access.seed(host, int(port))
 
 
 def embedded_spec(data_dir: str | Path | None, namespaces: Sequence[str]) -> ClusterSpec:

@@ -2,6 +2,7 @@
 
 import aerospike_native as _an
 
+from aerolite.sdk.access import Security
 from aerolite.sdk.background import (
     BackgroundOperationBuilder,
     BackgroundTaskSession,
@@ -74,7 +75,7 @@ __all__ = [
     "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress", "KeyBusyError",
     "ListOrderType", "ListReturnType", "ListSortFlags", "MapOrder", "MapReturnType", "NamespaceStats",
     "QueryBuilder", "QueryError", "ReadBinBuilder", "ReadBuilder", "RecordExistsError",
-    "RecordNotFoundError", "RecordResult", "RecordTooBigError", "SecondaryIndexError", "SecurityError",
-    "ServerError", "SetStats", "TaskStatus", "TimeoutError", "TransactionError", "UdfError", "UdfModule",
-    "UnsupportedError", "WriteBinBuilder", "WriteBuilder",
+    "RecordNotFoundError", "RecordResult", "RecordTooBigError", "SecondaryIndexError", "Security",
+    "SecurityError", "ServerError", "SetStats", "TaskStatus", "TimeoutError", "TransactionError",
+    "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder", "WriteBuilder",
 ]

@@ -21,6 +21,7 @@ from aerolite.server.dispatch import Dispatcher
 from aerolite.server.gc_policy import CollectorPolicy
 from aerolite.server.info_commands import InfoContext
 from aerolite.server.job_runner import run_job
+from aerolite.server.security.startup import open_security, open_tls
 
 log = logging.getLogger("aerolite.server")
 
@@ -30,6 +31,8 @@ class Server:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
+        self.security = open_security(config.access, config.data_dir)
+        self.tls = open_tls(config.access)
         self.engine = Engine(config.namespaces, config.data_dir / "udf" if config.data_dir else None)
         self.engine.jobs.retention = config.job_retention_seconds
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
@@ -42,10 +45,11 @@ class Server:
         """Start listening; returns the bound port (useful with port 0)."""
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: NodeProtocol(self.dispatcher, self.info, self.config.max_frame_bytes),
+            lambda: NodeProtocol(self.dispatcher, self.info, self.config.max_frame_bytes, self.security),
             self.config.host,
             self.config.port,
             reuse_address=True,
+            ssl=self.tls,
         )
         port = int(self._server.sockets[0].getsockname()[1])
         if port != self.config.port:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aerolite.engine.namespace import NamespaceConfig
+from aerolite.server.security.config import AccessConfig
 from aerolite.wire.framing import DEFAULT_MAX_FRAME
 
 BUILD = "8.2.0.0"
@@ -27,6 +28,8 @@ class ServerConfig:
     build: str = BUILD
     job_retention_seconds: float = 3600.0
     """How long finished jobs stay listed by ``query-show``."""
+    access: AccessConfig = field(default_factory=AccessConfig)
+    """Access control and TLS (both off by default)."""
 
     def node_name(self) -> str:
         """A stable 15-hex-digit node name (clients drop a node whose name changes)."""

@@ -21,6 +21,7 @@ from aerolite.result_codes import ResultCode
 from aerolite.server import info_commands
 from aerolite.server.dispatch import Answer, Dispatcher
 from aerolite.server.info_commands import InfoContext
+from aerolite.server.security.guard import Guard, Security
 from aerolite.wire.framing import FrameBuffer, FramingError, ProtoType, frame
 from aerolite.wire.info import encode_reply, split_commands
 from aerolite.wire.message import error_frame
@@ -34,7 +35,10 @@ _ENTERPRISE_ONLY = error_frame(ResultCode.ENTERPRISE_ONLY)
 class NodeProtocol(asyncio.Protocol):
     """Serves one connection."""
 
-    def __init__(self, dispatcher: Dispatcher, info: InfoContext, max_frame: int) -> None:
+    def __init__(self, dispatcher: Dispatcher, info: InfoContext, max_frame: int,
+                 security: Security | None = None) -> None:
+        self.security = security
+        self.guard: Guard | None = None
         self.dispatcher = dispatcher
         self.info = info
         self.buffer = FrameBuffer(max_frame)
@@ -53,6 +57,8 @@ class NodeProtocol(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         if isinstance(peer, tuple) and len(peer) >= 2:
             self.peer = f"{peer[0]}:{peer[1]}"
+        if self.security is not None:
+            self.guard = self.security.guard(str(peer[0]) if isinstance(peer, tuple) else "")
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._streaming is not None:
@@ -126,18 +132,20 @@ class NodeProtocol(asyncio.Protocol):
 
     def _answer(self, ptype: int, body: memoryview) -> Answer:
         if ptype == ProtoType.MESSAGE:
-            return self.dispatcher.handle(body, self.peer)
+            return self.dispatcher.handle(body, self.peer, self.guard)
         if ptype == ProtoType.INFO:
             return self._answer_info(body)
         if ptype == ProtoType.ADMIN:
-            return _SECURITY_NOT_SUPPORTED
+            return _SECURITY_NOT_SUPPORTED if self.guard is None else self.guard.admin(body)
         return _ENTERPRISE_ONLY
 
     def _answer_info(self, body: memoryview) -> bytes:
         if not body:
             return encode_reply(info_commands.summary(self.info))
         commands = split_commands(body)
-        return encode_reply([(cmd, info_commands.answer(self.info, cmd)) for cmd in commands])
+        guard = self.guard
+        return encode_reply([(cmd, (guard and guard.info_refusal(cmd)) or info_commands.answer(self.info, cmd))
+                             for cmd in commands])
 
     @staticmethod
     def _reset(transport: asyncio.Transport) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Protocol
 
 from aerolite.ael import filter_from_wire
 from aerolite.engine.commands import Command, RecordFilter, Reply, WritePolicy
@@ -49,6 +50,12 @@ FilterCompiler = Callable[[bytes], RecordFilter]
 Answer = bytes | AsyncIterator[bytes]
 """A reply frame, or a stream of frames for queries."""
 
+
+class Authorizer(Protocol):
+    """Access control: raises AerospikeResultError (80 or 81) for a request its user may not make."""
+
+    def authorize(self, msg: Message) -> None: ...
+
 _LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
 _READ_POLICIES = {False: WritePolicy(), True: WritePolicy(respond_all_ops=True)}
 
@@ -66,14 +73,16 @@ class Dispatcher:
         self.compile_filter = compile_filter
         self.queries = QueryHandler(engine, compile_filter, start_job)
 
-    def handle(self, body: memoryview, client: str = "") -> Answer:
-        """The reply to one AS_MSG body; never raises for bad input."""
+    def handle(self, body: memoryview, client: str = "", guard: Authorizer | None = None) -> Answer:
+        """The reply to one AS_MSG body; never raises for bad input. ``guard`` checks each request first."""
         level = 0
         try:
             msg = parse_message(body)
             level = verbosity(msg.info4)
             if FieldType.BATCH_INDEX in msg.fields:
-                return self._batch(msg, level)
+                return self._batch(msg, level, guard)
+            if guard is not None:
+                guard.authorize(msg)
             if FieldType.DIGEST not in msg.fields:
                 return self.queries.handle(msg, client)
             reply, header_only = self._execute_keyed(msg, None)
@@ -132,7 +141,7 @@ class Dispatcher:
             return Reply(probe.code)
         return Reply(ResultCode.PARAMETER_ERROR, probe.generation, probe.void_time, error=error)
 
-    def _batch(self, msg: Message, level: int) -> bytes:
+    def _batch(self, msg: Message, level: int, guard: Authorizer | None) -> bytes:
         """Every row answered in row order (the row index in ``transaction_ttl``), then LAST alone.
 
         Like a node, a UDF row rejected by a filter is left out unless the batch asks for all keys.
@@ -144,6 +153,8 @@ class Dispatcher:
         parts: list[bytes] = []
         for row in rows:
             try:
+                if guard is not None:
+                    guard.authorize(row)
                 reply, header_only = self._execute_keyed(row, parent_filter)
             except AerospikeResultError as exc:
                 reply, header_only = Reply(exc.code, error=exc), True

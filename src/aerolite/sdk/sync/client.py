@@ -329,7 +329,7 @@ class ClusterDefinition(ClusterDefinitionBase):
         """
         server, seeds = self.spec.start()
         try:
-            client = run(flows.connect(an.ClientPolicy(), seeds))
+            client = run(flows.connect(*self.spec.client_args(seeds)))
         except BaseException:
             if server is not None:
                 server.stop()

@@ -1,0 +1,1 @@
+"""Access control and TLS for the node: users, roles, sessions, and the checks made before the engine."""

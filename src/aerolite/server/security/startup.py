@@ -1,0 +1,35 @@
+"""Turning the access configuration into the node's ``Security`` and TLS context at start."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+from aerolite.server.security.config import AccessConfig
+from aerolite.server.security.guard import Security
+from aerolite.server.security.sessions import Sessions
+from aerolite.server.security.store import SecurityStore
+from aerolite.server.security.tls import server_context
+
+
+def read_password_file(path: Path) -> str:
+    """The password in ``path``: its first line, without the line break."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return lines[0] if lines else ""
+
+
+def open_security(access: AccessConfig, data_dir: Path | None) -> Security | None:
+    """The node's users, roles and sessions, or None when access control is off."""
+    if not access.security:
+        return None
+    password = read_password_file(access.admin_password_file) if access.admin_password_file else None
+    return Security(SecurityStore.open(data_dir, password), Sessions(access.session_ttl))
+
+
+def open_tls(access: AccessConfig) -> ssl.SSLContext | None:
+    """The service port's TLS context, or None for plain TCP."""
+    if access.tls_cert is None:
+        return None
+    if access.tls_key is None:
+        raise ValueError("--tls-cert needs --tls-key")
+    return server_context(access.tls_cert, access.tls_key, access.tls_ca)

@@ -1,0 +1,263 @@
+"""Users and user-defined roles, persisted in ``security.json`` under the data dir.
+
+Passwords never reach the node in clear text: clients send the bcrypt hash of the password made with
+the protocol's fixed salt, both when a password is set and at login. The store keeps only a SHA-256
+of that hash under a random per-user salt, so the file alone lets nobody log in; guessing a password
+from it still costs a bcrypt per guess. The file is written whole (temporary file, fsync, rename) with
+mode 0600 after every change, so a crash leaves the old or the new state, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.server.security.privileges import PREDEFINED_ROLES, Grants, Privilege, PrivilegeCode
+
+log = logging.getLogger("aerolite.security")
+
+FILE_NAME = "security.json"
+FIXED_SALT = b"$2a$10$7EqJtq98hPqEX7fNZaFWoO"
+"""The salt every client uses to hash a password before sending it (bcrypt, cost 10)."""
+ADMIN_USER = "admin"
+_NAME_MAX = 63
+
+
+def client_credential(password: str) -> bytes:
+    """The hash a client sends for ``password`` (what the node compares at login)."""
+    import bcrypt  # only a node with access control needs it, and only to seed the admin user
+
+    return bytes(bcrypt.hashpw(password.encode("utf-8"), FIXED_SALT))
+
+
+def _check_credential(credential: bytes) -> None:
+    if len(credential) != 60 or not credential.startswith(b"$2"):
+        raise AerospikeResultError(ResultCode.INVALID_PASSWORD, "password must arrive as a bcrypt hash")
+
+
+def _check_name(name: str, code: ResultCode, what: str) -> None:
+    if not name or len(name.encode()) > _NAME_MAX or any(c in name for c in ":;,\0"):
+        raise AerospikeResultError(code, f"invalid {what} name {name!r}")
+
+
+@dataclass
+class UserRecord:
+    """A user: salted digest of the client's password hash, and role names."""
+
+    salt: bytes
+    digest: bytes
+    roles: list[str] = field(default_factory=list)
+
+    @classmethod
+    def with_credential(cls, credential: bytes, roles: list[str]) -> UserRecord:
+        salt = secrets.token_bytes(16)
+        return cls(salt, hashlib.sha256(salt + credential).digest(), roles)
+
+    def matches(self, credential: bytes) -> bool:
+        return hmac.compare_digest(hashlib.sha256(self.salt + credential).digest(), self.digest)
+
+
+@dataclass
+class RoleRecord:
+    """A user-defined role: privileges and the addresses its users may log in from (empty: any)."""
+
+    privileges: list[Privilege] = field(default_factory=list)
+    whitelist: list[str] = field(default_factory=list)
+
+
+class SecurityStore:
+    """All users and roles of one node; every change is saved before it is acknowledged."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.users: dict[str, UserRecord] = {}
+        self.roles: dict[str, RoleRecord] = {}
+        self._grants: dict[str, Grants] = {}
+
+    @classmethod
+    def open(cls, data_dir: Path | None, admin_password: str | None) -> SecurityStore:
+        """Load the store, or create it with ``admin`` holding every predefined role."""
+        store = cls(data_dir / FILE_NAME if data_dir is not None else None)
+        if store.path is not None and store.path.exists():
+            store._load()
+            return store
+        if admin_password is None:
+            raise ValueError("access control starts with no users: give --admin-password-file")
+        if not admin_password:
+            raise ValueError("the admin password file is empty")
+        store.users[ADMIN_USER] = UserRecord.with_credential(client_credential(admin_password), list(PREDEFINED_ROLES))
+        store.save()
+        log.info("created user %r with every predefined role", ADMIN_USER)
+        return store
+
+    # -- reading
+
+    def user(self, name: str) -> UserRecord:
+        record = self.users.get(name)
+        if record is None:
+            raise AerospikeResultError(ResultCode.INVALID_USER, f"no user {name!r}")
+        return record
+
+    def role_privileges(self, name: str) -> tuple[Privilege, ...] | None:
+        """A role's privileges, predefined or user-defined; None for an unknown role."""
+        predefined = PREDEFINED_ROLES.get(name)
+        if predefined is not None:
+            return predefined
+        role = self.roles.get(name)
+        return tuple(role.privileges) if role is not None else None
+
+    def role_names(self) -> list[str]:
+        return [*PREDEFINED_ROLES, *sorted(self.roles)]
+
+    def grants(self, user: str) -> Grants | None:
+        """What the user may do now; None once the user is gone."""
+        cached = self._grants.get(user)
+        if cached is not None:
+            return cached
+        record = self.users.get(user)
+        if record is None:
+            return None
+        privileges = [p for role in record.roles for p in self.role_privileges(role) or ()]
+        grants = self._grants[user] = Grants(privileges)
+        return grants
+
+    def allowed_from(self, user: str, address: str) -> bool:
+        """Whether the user may log in from ``address`` (roles with an allowlist restrict it)."""
+        lists = [self.roles[r].whitelist for r in self.users[user].roles if r in self.roles and self.roles[r].whitelist]
+        if not lists:
+            return True
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in ipaddress.ip_network(entry, strict=False) for entry in (e for wl in lists for e in wl))
+
+    # -- users
+
+    def create_user(self, name: str, credential: bytes, roles: list[str]) -> None:
+        _check_name(name, ResultCode.INVALID_USER, "user")
+        if name in self.users:
+            raise AerospikeResultError(ResultCode.USER_ALREADY_EXISTS, f"user {name!r} exists")
+        _check_credential(credential)
+        self._check_roles(roles)
+        self.users[name] = UserRecord.with_credential(credential, list(dict.fromkeys(roles)))
+        self._changed()
+
+    def drop_user(self, name: str) -> None:
+        self.user(name)
+        del self.users[name]
+        self._changed()
+
+    def set_password(self, name: str, credential: bytes) -> None:
+        record = self.user(name)
+        _check_credential(credential)
+        self.users[name] = UserRecord.with_credential(credential, record.roles)
+        self._changed()
+
+    def grant_roles(self, name: str, roles: list[str]) -> None:
+        record = self.user(name)
+        self._check_roles(roles)
+        record.roles = list(dict.fromkeys([*record.roles, *roles]))
+        self._changed()
+
+    def revoke_roles(self, name: str, roles: list[str]) -> None:
+        record = self.user(name)
+        self._check_roles(roles)
+        record.roles = [r for r in record.roles if r not in roles]
+        self._changed()
+
+    def _check_roles(self, roles: list[str]) -> None:
+        for role in roles:
+            if self.role_privileges(role) is None:
+                raise AerospikeResultError(ResultCode.INVALID_ROLE, f"no role {role!r}")
+
+    # -- roles
+
+    def _own_role(self, name: str) -> RoleRecord:
+        role = self.roles.get(name)
+        if role is None:
+            what = "a predefined role cannot be changed" if name in PREDEFINED_ROLES else "no such role"
+            raise AerospikeResultError(ResultCode.INVALID_ROLE, f"{what}: {name!r}")
+        return role
+
+    def create_role(self, name: str, privileges: list[Privilege], whitelist: list[str]) -> None:
+        _check_name(name, ResultCode.INVALID_ROLE, "role")
+        if name in PREDEFINED_ROLES or name in self.roles:
+            raise AerospikeResultError(ResultCode.ROLE_ALREADY_EXISTS, f"role {name!r} exists")
+        self.roles[name] = RoleRecord(list(dict.fromkeys(privileges)), _checked_whitelist(whitelist))
+        self._changed()
+
+    def drop_role(self, name: str) -> None:
+        self._own_role(name)
+        del self.roles[name]
+        for record in self.users.values():
+            record.roles = [r for r in record.roles if r != name]
+        self._changed()
+
+    def grant_privileges(self, name: str, privileges: list[Privilege]) -> None:
+        role = self._own_role(name)
+        role.privileges = list(dict.fromkeys([*role.privileges, *privileges]))
+        self._changed()
+
+    def revoke_privileges(self, name: str, privileges: list[Privilege]) -> None:
+        role = self._own_role(name)
+        role.privileges = [p for p in role.privileges if p not in privileges]
+        self._changed()
+
+    def set_whitelist(self, name: str, whitelist: list[str]) -> None:
+        self._own_role(name).whitelist = _checked_whitelist(whitelist)
+        self._changed()
+
+    # -- persistence
+
+    def _changed(self) -> None:
+        self._grants.clear()
+        self.save()
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        document = {
+            "version": 1,
+            "users": {name: {"salt": u.salt.hex(), "digest": u.digest.hex(), "roles": u.roles}
+                      for name, u in self.users.items()},
+            "roles": {name: {"privileges": [[p.code.value, p.namespace, p.set_name] for p in r.privileges],
+                             "whitelist": r.whitelist} for name, r in self.roles.items()},
+        }
+        temporary = self.path.with_suffix(".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            json.dump(document, out, indent=1, sort_keys=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, self.path)
+
+    def _load(self) -> None:
+        assert self.path is not None
+        try:
+            document: dict[str, Any] = json.loads(self.path.read_text())
+            self.users = {name: UserRecord(bytes.fromhex(u["salt"]), bytes.fromhex(u["digest"]), list(u["roles"]))
+                          for name, u in document["users"].items()}
+            self.roles = {name: RoleRecord([Privilege(PrivilegeCode(c), ns, s) for c, ns, s in r["privileges"]],
+                                           list(r["whitelist"]))
+                          for name, r in document["roles"].items()}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{self.path} is not a readable security store: {exc}") from exc
+
+
+def _checked_whitelist(entries: list[str]) -> list[str]:
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise AerospikeResultError(ResultCode.INVALID_WHITELIST, f"not an address or network: {entry!r}") from None
+    return entries
