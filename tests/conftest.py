@@ -67,6 +67,21 @@ def start_server(*extra: str, port: int | None = None) -> ServerProcess:
     raise RuntimeError("aerolite serve did not start listening within 20 s")
 
 
+def start_cluster(nodes: int, *extra: str) -> ServerProcess:
+    """Start ``aerolite serve --nodes N`` on free ports; ``port`` is the first node's."""
+    args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes), *extra]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        if line.startswith("aerolite listening on "):
+            return ServerProcess(proc, int(line.rsplit(":", 1)[1]), args)
+        seen.append(line)
+    proc.wait()
+    raise RuntimeError(f"aerolite serve --nodes {nodes} exited with {proc.returncode}: {''.join(seen)}")
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[ServerProcess]:
     """One in-memory server (namespaces ``test`` and ``bar``) shared by the session's tests."""

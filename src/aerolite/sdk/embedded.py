@@ -40,9 +40,10 @@ class EmbeddedServer:
         self.port = port
 
     @classmethod
-    def start(cls, namespaces: Sequence[str], data_dir: Path | None) -> EmbeddedServer:
-        """Launch the server and wait until it listens."""
-        args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--host", "127.0.0.1", "--port", "0"]
+    def start(cls, namespaces: Sequence[str], data_dir: Path | None, nodes: int = 1) -> EmbeddedServer:
+        """Launch the server (a local cluster of ``nodes`` processes) and wait until it listens."""
+        args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--host", "127.0.0.1", "--port", "0",
+                "--nodes", str(nodes)]
         for spec in namespaces:
             args += ["--namespace", spec]
         if data_dir is not None:
@@ -103,15 +104,17 @@ class ClusterDefinitionBase:
         self.spec = ClusterSpec(host=host, port=port)
 
     @classmethod
-    def embedded(cls, data_dir: str | Path | None = None, namespaces: Sequence[str] = ("test",)) -> Self:
-        """An aerolite node started on a free loopback port at connect, stopped at close.
+    def embedded(cls, data_dir: str | Path | None = None, namespaces: Sequence[str] = ("test",),
+                 nodes: int = 1) -> Self:
+        """An aerolite node (or a local cluster of ``nodes`` processes, one per core) started on free
+        loopback ports at connect, stopped at close.
 
         Example::
 
-            async with ClusterDefinition.embedded(namespaces=["test"]).connect() as cluster: ...
+            async with ClusterDefinition.embedded(namespaces=["test"], nodes=2).connect() as cluster: ...
         """
         definition = cls()
-        definition.spec = embedded_spec(data_dir, namespaces)
+        definition.spec = embedded_spec(data_dir, namespaces, nodes)
         return definition
 
     def __repr__(self) -> str:
@@ -129,6 +132,8 @@ class ClusterSpec:
     embedded_namespaces: tuple[str, ...] | None = None
     """Set for an embedded node: the ``--namespace`` specs to serve."""
     data_dir: Path | None = None
+    nodes: int = 1
+    """How many node processes the embedded cluster runs."""
 
     @property
     def is_embedded(self) -> bool:
@@ -139,11 +144,11 @@ class ClusterSpec:
         """Start the embedded node if there is one; the seed address to connect to."""
         if self.embedded_namespaces is None:
             return None, f"{self.host}:{self.port}"
-        server = EmbeddedServer.start(self.embedded_namespaces, self.data_dir)
+        server = EmbeddedServer.start(self.embedded_namespaces, self.data_dir, self.nodes)
         return server, f"{server.host}:{server.port}"
 
 
-def embedded_spec(data_dir: str | Path | None, namespaces: Sequence[str]) -> ClusterSpec:
+def embedded_spec(data_dir: str | Path | None, namespaces: Sequence[str], nodes: int = 1) -> ClusterSpec:
     """The spec of an embedded node; with a ``data_dir``, namespaces without a storage suffix are files.
 
     >>> embedded_spec("/tmp/d", ["test", "cache:memory"]).embedded_namespaces
@@ -153,6 +158,8 @@ def embedded_spec(data_dir: str | Path | None, namespaces: Sequence[str]) -> Clu
         raise TypeError(f"namespaces takes a list of names, e.g. namespaces=[{namespaces!r}]")
     if not namespaces:
         raise ValueError("an embedded node needs at least one namespace, e.g. namespaces=['test']")
+    if type(nodes) is not int or not 1 <= nodes <= 64:
+        raise ValueError(f"nodes is the number of node processes, 1..64 (e.g. nodes=2), not {nodes!r}")
     folder = Path(data_dir) if data_dir is not None else None
     specs = tuple(spec if ":" in spec or folder is None else f"{spec}:file" for spec in namespaces)
-    return ClusterSpec(embedded_namespaces=specs, data_dir=folder)
+    return ClusterSpec(embedded_namespaces=specs, data_dir=folder, nodes=nodes)
