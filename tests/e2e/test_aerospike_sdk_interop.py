@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import ServerProcess
 
+pytestmark = pytest.mark.cluster_too
+
 aerospike_sdk = pytest.importorskip("aerospike_sdk")
 
 SET = "official_sdk"
