@@ -4,9 +4,11 @@ Loads N users of about 200 bytes (default 1,000,000), then runs, each timed from
 ``execute()`` until the task reports done: a filtered update matching one third of the records, a
 touch with a TTL, a Lua UDF job, and a filtered delete. While each job runs, a foreground loop keeps
 reading single records and records their latency. Runs against a fresh embedded engine, or any
-``--host HOST:PORT``. Prints a table and writes ``bench/results/background.json``.
+``--host HOST:PORT``. With ``--nodes N`` the whole run is repeated on an embedded local cluster of N
+nodes and the table adds each job's (and the load's) rate ratio N nodes / 1 node. Prints a table and
+writes ``bench/results/background.json``.
 
-    python3 bench/background.py [--records 1000000] [--host 127.0.0.1:3000]
+    python3 bench/background.py [--records 1000000] [--host 127.0.0.1:3000] [--nodes 2]
 """
 
 from __future__ import annotations
@@ -89,8 +91,8 @@ async def timed(name: str, n: int, client: Any, submit: Any) -> dict[str, Any]:
             "gets": len(latencies)}
 
 
-async def bench(host: str | None, n: int) -> dict[str, Any]:
-    definition = ClusterDefinition.embedded() if host is None else ClusterDefinition(*_split(host))
+async def bench(host: str | None, n: int, nodes: int = 1) -> dict[str, Any]:
+    definition = ClusterDefinition.embedded(nodes=nodes) if host is None else ClusterDefinition(*_split(host))
     async with definition.connect() as cluster:
         session = cluster.create_session()
         client = cluster.native_client
@@ -110,7 +112,7 @@ async def bench(host: str | None, n: int) -> dict[str, Any]:
             await timed("delete where group == 2", n, client,
                         lambda: tasks().delete(ds).where("$.group == 2").execute()),
         ]
-        return {"records": n, "load_seconds": round(load_seconds, 1), "jobs": rows}
+        return {"nodes": nodes, "records": n, "load_seconds": round(load_seconds, 1), "jobs": rows}
 
 
 def _split(host: str) -> tuple[str, int]:
@@ -122,15 +124,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--host", help="host:port of a running node (default: an embedded engine)")
+    parser.add_argument("--nodes", type=int, default=1, help="also run on an embedded local cluster of N nodes")
     args = parser.parse_args()
-    result = asyncio.run(bench(args.host, args.records))
-    print(f"{result['records']:,} records loaded in {result['load_seconds']} s")
-    print(f"{'job':<26}{'secs':>8}{'scanned/s':>12}{'written':>10}{'filtered':>10}{'get p50 ms':>12}{'get p99 ms':>12}")
-    for row in result["jobs"]:
-        print(f"{row['job']:<26}{row['seconds']:>8.2f}{row['scanned_per_sec']:>12,}{row['written']:>10,}"
-              f"{row['filtered']:>10,}{row['get_p50_ms']:>12}{row['get_p99_ms']:>12}")
+    runs = [asyncio.run(bench(args.host, args.records, nodes)) for nodes in sorted({1, args.nodes})]
+    for result in runs:
+        print(f"{result['nodes']} node(s): {result['records']:,} records loaded in {result['load_seconds']} s")
+        print(f"{'job':<26}{'secs':>8}{'scanned/s':>12}{'written':>10}{'filtered':>10}{'get p50 ms':>12}{'get p99 ms':>12}")
+        for row in result["jobs"]:
+            print(f"{row['job']:<26}{row['seconds']:>8.2f}{row['scanned_per_sec']:>12,}{row['written']:>10,}"
+                  f"{row['filtered']:>10,}{row['get_p50_ms']:>12}{row['get_p99_ms']:>12}")
+    if len(runs) == 2:
+        one, many = runs
+        print(f"ratio {args.nodes} nodes / 1 node: load {one['load_seconds'] / many['load_seconds']:.2f}")
+        for a, b in zip(one["jobs"], many["jobs"], strict=True):
+            print(f"  {a['job']:<26}{b['scanned_per_sec'] / a['scanned_per_sec']:>6.2f}")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "background.json").write_text(json.dumps(result, indent=2))
+    (RESULTS / "background.json").write_text(json.dumps(runs, indent=2))
     return 0
 
 

@@ -5,10 +5,12 @@ First the raw client's put/get; then the same single-key put, get and a 100-key 
 aerolite's SDK (its fast path: one key, one client call) and through aerospike-sdk 1.0.0 against the
 same node, alternating system by round so drift hits both alike, reported with their ratio
 (aerolite / aerospike-sdk; > 1 means aerolite's SDK is faster).
+With ``--nodes N`` the raw client's put/get also runs against a local cluster of N nodes started next
+to the single node, alternating between the two by round, and the table shows the ratio N nodes / 1.
 Prints tables and writes ``bench/results/kv.json``.
 
     python3 bench/kv.py [--host 127.0.0.1:3000] [--concurrency 128] [--seconds 5] [--keys 10000]
-                        [--sdk-concurrency 32] [--sdk-seconds 3] [--rounds 3]
+                        [--sdk-concurrency 32] [--sdk-seconds 3] [--rounds 3] [--nodes 2]
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from aerospike_native import Key
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def start_aerolite() -> tuple[subprocess.Popen[str], str]:
+def start_aerolite(nodes: int = 1) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes)],
+        stdout=subprocess.PIPE, text=True,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
@@ -181,11 +184,14 @@ async def sdk_duel(address: str, n_keys: int, concurrency: int, seconds: float, 
         await theirs_cluster.close()
 
 
-async def bench(address: str, concurrency: int, seconds: float, n_keys: int) -> dict[str, Any]:
+async def bench(address: str, concurrency: int, seconds: float, n_keys: int, nodes: int = 1) -> dict[str, Any]:
     policy = an.ClientPolicy()
     policy.max_conns_per_node = max(concurrency, 256)
     client = await an.new_client(policy, address)
     try:
+        deadline = time.monotonic() + 20
+        while len(client.node_names()) < nodes and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
         keys = [Key("test", "bench", i) for i in range(n_keys)]
         for start in range(0, n_keys, 1000):
             await asyncio.gather(*(client.put(k, record_bins(i)) for i, k in enumerate(keys[start : start + 1000], start)))
@@ -193,6 +199,26 @@ async def bench(address: str, concurrency: int, seconds: float, n_keys: int) -> 
         return {kind: await run_phase(ops[kind], concurrency, seconds) for kind in ("put", "get")}
     finally:
         await client.close()
+
+
+def scaling(concurrency: int, seconds: float, n_keys: int, nodes: int, rounds: int) -> dict[str, Any]:
+    """put/get on one node and on ``nodes`` nodes, alternating by round; ops/s of each and their ratio."""
+    started = {n: start_aerolite(n) for n in (1, nodes)}
+    totals = {n: {"put": [0.0, 0.0], "get": [0.0, 0.0]} for n in started}
+    try:
+        for r in range(rounds):
+            for n in (1, nodes) if r % 2 == 0 else (nodes, 1):
+                rows = asyncio.run(bench(started[n][1], concurrency, seconds / rounds, n_keys, n))
+                for kind, row in rows.items():
+                    totals[n][kind][0] += row["ops"]
+                    totals[n][kind][1] += row["seconds"]
+    finally:
+        for proc, _address in started.values():
+            proc.terminate()
+            proc.wait()
+    rates = {n: {kind: done / took for kind, (done, took) in kinds.items()} for n, kinds in totals.items()}
+    return {kind: {"one_node_ops_per_sec": round(rates[1][kind]), f"{nodes}_nodes_ops_per_sec": round(rates[nodes][kind]),
+                   "ratio": round(rates[nodes][kind] / rates[1][kind], 2)} for kind in ("put", "get")}
 
 
 def main() -> int:
@@ -204,7 +230,17 @@ def main() -> int:
     parser.add_argument("--sdk-concurrency", type=int, default=32, help="in-flight requests per SDK phase")
     parser.add_argument("--sdk-seconds", type=float, default=3.0, help="seconds per SDK and workload, all rounds")
     parser.add_argument("--rounds", type=int, default=3, help="alternations per SDK workload")
+    parser.add_argument("--nodes", type=int, default=1, help="also run put/get on a local cluster of N nodes")
     args = parser.parse_args()
+    if args.nodes > 1:
+        table = scaling(args.concurrency, args.seconds, args.keys, args.nodes, args.rounds)
+        print(f"{'op':<6}{'1 node ops/s':>14}{f'{args.nodes} nodes ops/s':>16}{'ratio':>8}   concurrency={args.concurrency}")
+        for kind, row in table.items():
+            print(f"{kind:<6}{row['one_node_ops_per_sec']:>14,}{row[f'{args.nodes}_nodes_ops_per_sec']:>16,}"
+                  f"{row['ratio']:>8.2f}")
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "kv_nodes.json").write_text(json.dumps({"nodes": args.nodes, "results": table}, indent=2))
+        return 0
     proc = None
     address = args.host
     if address is None:

@@ -68,9 +68,37 @@ def start_server(*extra: str, port: int | None = None) -> ServerProcess:
     raise RuntimeError("aerolite serve did not start listening within 20 s")
 
 
+def start_cluster(nodes: int, *extra: str) -> ServerProcess:
+    """Start ``aerolite serve --nodes N`` on free ports; ``port`` is the first node's."""
+    args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes), *extra]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        if line.startswith("aerolite listening on "):
+            return ServerProcess(proc, int(line.rsplit(":", 1)[1]), args)
+        seen.append(line)
+    proc.wait()
+    raise RuntimeError(f"aerolite serve --nodes {nodes} exited with {proc.returncode}: {''.join(seen)}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "cluster_too: also run these tests against a local cluster of 2 nodes")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``cluster_too`` get the ``server`` fixture twice: one node, and a 2-node cluster."""
+    if "server" in metafunc.fixturenames and metafunc.definition.get_closest_marker("cluster_too"):
+        metafunc.parametrize("server", [1, 2], ids=["1node", "2nodes"], indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def server() -> Iterator[ServerProcess]:
-    """One in-memory server (namespaces ``test`` and ``bar``) shared by the session's tests."""
-    proc = start_server("--namespace", "test", "--namespace", "bar")
+def server(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    """One in-memory server (namespaces ``test`` and ``bar``) shared by the session's tests; a local
+    cluster of ``request.param`` nodes for tests marked ``cluster_too``."""
+    nodes = getattr(request, "param", 1)
+    namespaces = ("--namespace", "test", "--namespace", "bar")
+    proc = start_server(*namespaces) if nodes == 1 else start_cluster(nodes, *namespaces)
     yield proc
     proc.stop()

@@ -9,6 +9,8 @@ from typing import Any
 import aerospike_native as an
 import pytest
 
+pytestmark = pytest.mark.cluster_too
+
 aerospike_sdk = pytest.importorskip("aerospike_sdk")
 
 SET = "official_sdk"

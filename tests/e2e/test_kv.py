@@ -10,6 +10,8 @@ import pytest
 from aerospike_native import Expiration, GenerationPolicy, Key, Operation, RecordExistsAction, WritePolicy
 from aerospike_native import exceptions as ex
 
+pytestmark = pytest.mark.cluster_too
+
 SET = "kv"
 
 

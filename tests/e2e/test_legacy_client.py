@@ -17,7 +17,8 @@ aerospike = pytest.importorskip("aerospike", reason="the legacy aerospike client
 from aerospike import exception as ex  # noqa: E402
 from aerospike_helpers.operations import operations as op_h  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # meta["ttl"], string append on 8.2
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # meta["ttl"], string append on 8.2
+              pytest.mark.cluster_too]
 
 SET = "legacy"
 NEVER = 4294967295

@@ -6,10 +6,14 @@ import re
 import subprocess
 import sys
 
+import pytest
 
-def test_demo_proves_every_job() -> None:
+
+@pytest.mark.parametrize("nodes", [1, 2])
+def test_demo_proves_every_job(nodes: int) -> None:
+    """On one node and on an embedded 2-node cluster (each job's progress merged over the nodes)."""
     result = subprocess.run(
-        [sys.executable, "-m", "aerolite.cli.main", "demo", "--records", "2000"],
+        [sys.executable, "-m", "aerolite.cli.main", "demo", "--records", "2000", "--nodes", str(nodes)],
         capture_output=True, text=True, timeout=180, check=False,
     )
     out = result.stdout

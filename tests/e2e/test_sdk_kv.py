@@ -26,6 +26,8 @@ from aerolite import (
 )
 from tests.conftest import ServerProcess
 
+pytestmark = pytest.mark.cluster_too
+
 USERS = DataSet.of("test", "sdk_kv")
 
 

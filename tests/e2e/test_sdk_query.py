@@ -24,6 +24,8 @@ from aerolite import (
 )
 from tests.conftest import ServerProcess
 
+pytestmark = pytest.mark.cluster_too
+
 SMALL = DataSet.of("test", "sdk_query")
 BIG = DataSet.of("test", "sdk_query_100k")
 BIG_N = 100_000

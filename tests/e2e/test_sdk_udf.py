@@ -10,6 +10,8 @@ import pytest
 from aerolite import AerospikeError, Cluster, ClusterDefinition, DataSet, Session
 from tests.conftest import ServerProcess
 
+pytestmark = pytest.mark.cluster_too
+
 SCORING = """
 function bump(rec, bin, amount)
   if rec['i'] == 13 then error('unlucky record') end

@@ -21,6 +21,8 @@ from aerospike_native import (
 
 from tests.conftest import start_server
 
+pytestmark = pytest.mark.cluster_too
+
 NS = "test"
 
 

@@ -21,6 +21,14 @@ def test_embedded_spec_defaults_to_files_with_a_data_dir() -> None:
         embedded_spec(None, [])
 
 
+def test_embedded_cluster_size() -> None:
+    assert embedded_spec(None, ["test"], nodes=3).nodes == 3
+    assert ClusterDefinition.embedded(nodes=2).spec.nodes == 2
+    for bad in (0, 65, 1.5):
+        with pytest.raises(ValueError, match="nodes"):
+            embedded_spec(None, ["test"], nodes=bad)  # type: ignore[arg-type]
+
+
 def test_definitions() -> None:
     assert repr(ClusterDefinition("10.0.0.1", 3100)) == "ClusterDefinition(10.0.0.1:3100)"
     assert SyncClusterDefinition.embedded().spec.is_embedded

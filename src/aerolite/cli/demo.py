@@ -67,15 +67,16 @@ def run(args: argparse.Namespace) -> int:
         Console(stderr=True).print("--records and --concurrency must be at least 1")
         return 2
     console = make_console()
-    return asyncio.run(_demo(args.records, args.concurrency, args.seed, console))
+    return asyncio.run(_demo(args.records, args.concurrency, args.seed, args.nodes, console))
 
 
-async def _demo(records: int, concurrency: int, seed: int, console: Console) -> int:
+async def _demo(records: int, concurrency: int, seed: int, nodes: int, console: Console) -> int:
     with console.status("starting the embedded aerolite engine"):
-        definition = ClusterDefinition.embedded(namespaces=["test"])
+        definition = ClusterDefinition.embedded(namespaces=["test"], nodes=nodes)
         cluster = await definition.connect()
     async with cluster:
-        console.print(f"embedded engine listening on [bold]{cluster.address}[/]")
+        where = f"a local cluster of {nodes} nodes, seed" if nodes > 1 else "embedded engine"
+        console.print(f"{where} listening on [bold]{cluster.address}[/]")
         session = cluster.create_session()
         await load_users(session, USERS, records, concurrency, seed, console)
         outcomes = [await job(session, console) for job in _JOBS]

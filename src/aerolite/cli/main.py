@@ -15,6 +15,8 @@ from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 def _serve(args: argparse.Namespace) -> int:
     from aerolite.server.app import run  # the engine loads only for this subcommand
 
+    if args.nodes != 1:
+        return _serve_cluster(args)
     data_dir = Path(args.data_dir) if args.data_dir else None
     specs = args.namespace or ["test"]
     try:
@@ -23,6 +25,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host, port=args.port, namespaces=namespaces, cluster_name=args.cluster_name,
             max_frame_bytes=args.max_frame_bytes, data_dir=data_dir, build=args.build,
             job_retention_seconds=args.job_retention, access=access_config(args),
+            cluster_ports=args.cluster_ports, node_index=args.node_index,
         )
     except ValueError as exc:
         print(f"aerolite serve: {exc}", file=sys.stderr)
@@ -37,6 +40,54 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"aerolite serve: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+_CLUSTER_OWN = ("--nodes", "--port", "--data-dir", "--cluster-ports", "--node-index")
+"""Options the supervisor sets itself for each node; every other ``serve`` option reaches each node as given."""
+
+
+def _node_argv(argv: list[str]) -> list[str]:
+    """``argv`` without the options in ``_CLUSTER_OWN`` (``--opt value`` and ``--opt=value`` forms)."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _CLUSTER_OWN:
+            skip = True
+        elif not arg.startswith(tuple(f"{name}=" for name in _CLUSTER_OWN)):
+            kept.append(arg)
+    return kept
+
+
+def _serve_cluster(args: argparse.Namespace) -> int:
+    """``serve --nodes N``: a supervisor of N node processes, one local cluster."""
+    from aerolite.server.supervisor import Supervisor, free_ports, run_cluster
+
+    if not 1 <= args.nodes <= 64:
+        print(f"aerolite serve: --nodes must be 1..64, not {args.nodes}", file=sys.stderr)
+        return 2
+    ports = free_ports(args.host, args.nodes) if args.port == 0 else [args.port + i for i in range(args.nodes)]
+    base = [sys.executable, "-m", "aerolite.cli.main", *_node_argv(args.argv)]
+
+    def argv_of(index: int) -> list[str]:
+        node = [*base, "--port", str(ports[index]), "--node-index", str(index),
+                "--cluster-ports", ",".join(map(str, ports))]
+        return [*node, "--data-dir", str(Path(args.data_dir) / f"node{index}")] if args.data_dir else node
+
+    def listening(port: int) -> None:
+        print(f"aerolite listening on {args.host}:{port}", flush=True)
+
+    try:
+        run_cluster(Supervisor(args.host, ports, argv_of), listening)
+    except RuntimeError as exc:  # a node could not start (a port in use, a bad option ...)
+        print(f"aerolite serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _ports(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split(","))
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -63,11 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how long finished jobs stay listed (default 3600)")
     serve.add_argument("--build", default=BUILD, help=f"server build reported to clients (default {BUILD})")
     add_access_options(serve)
+    serve.add_argument("--nodes", type=int, default=1,
+                       help="run a local cluster of N node processes on consecutive ports (default 1)")
+    serve.add_argument("--cluster-ports", type=_ports, default=(), help=argparse.SUPPRESS)
+    serve.add_argument("--node-index", type=int, default=0, help=argparse.SUPPRESS)
     serve.set_defaults(handler=_serve)
     demo = sub.add_parser("demo", help="start an embedded engine, load users, run one job of each kind, prove it")
     demo.add_argument("--records", type=int, default=1_000_000, help="users to generate (default 1,000,000)")
     demo.add_argument("--concurrency", type=int, default=4, help="batch writes in flight while loading (default 4)")
     demo.add_argument("--seed", type=int, default=7, help="random seed of the generated data")
+    demo.add_argument("--nodes", type=int, default=1, help="node processes of the embedded cluster (default 1)")
     demo.set_defaults(handler=_demo)
     add_node_commands(sub)
     return parser
@@ -75,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     result: int = args.handler(args)
     return result

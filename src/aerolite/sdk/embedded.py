@@ -42,9 +42,10 @@ class EmbeddedServer:
 
     @classmethod
     def start(cls, namespaces: Sequence[str], data_dir: Path | None,
-              security: Security | None = None) -> EmbeddedServer:
-        """Launch the server and wait until it listens."""
-        args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--host", "127.0.0.1", "--port", "0"]
+              security: Security | None = None, nodes: int = 1) -> EmbeddedServer:
+        """Launch the server (a local cluster of ``nodes`` processes) and wait until it listens."""
+        args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--host", "127.0.0.1", "--port", "0",
+                "--nodes", str(nodes)]
         for spec in namespaces:
             args += ["--namespace", spec]
         if data_dir is not None:
@@ -109,20 +110,21 @@ class ClusterDefinitionBase:
 
     @classmethod
     def embedded(cls, data_dir: str | Path | None = None, namespaces: Sequence[str] = ("test",),
-                 security: Security | None = None) -> Self:
-        """An aerolite node started on a free loopback port at connect, stopped at close.
+                 security: Security | None = None, nodes: int = 1) -> Self:
+        """An aerolite node (or a local cluster of ``nodes`` processes, one per core) started on free
+        loopback ports at connect, stopped at close.
 
         With ``security`` the node requires a login (users and roles persist in ``data_dir``, if given)
         and the SDK logs in as ``admin``.
 
         Example::
 
-            async with ClusterDefinition.embedded(namespaces=["test"]).connect() as cluster: ...
+            async with ClusterDefinition.embedded(namespaces=["test"], nodes=2).connect() as cluster: ...
         """
         if security is not None and not isinstance(security, Security):
             raise TypeError("security takes aerolite.Security(admin_password), e.g. security=Security('s3cret')")
         definition = cls()
-        definition.spec = replace(embedded_spec(data_dir, namespaces), security=security)
+        definition.spec = replace(embedded_spec(data_dir, namespaces, nodes), security=security)
         if security is not None:
             definition.spec = replace(definition.spec, access=Access("admin", security.admin_password))
         return definition
@@ -172,6 +174,8 @@ class ClusterSpec:
     security: Security | None = None
     """Set for an embedded node with access control."""
     access: Access = field(default_factory=Access)
+    nodes: int = 1
+    """How many node processes the embedded cluster runs."""
 
     @property
     def is_embedded(self) -> bool:
@@ -182,7 +186,7 @@ class ClusterSpec:
         """Start the embedded node if there is one; the seed address to connect to."""
         if self.embedded_namespaces is None:
             return None, f"{self.host}:{self.port}"
-        server = EmbeddedServer.start(self.embedded_namespaces, self.data_dir, self.security)
+        server = EmbeddedServer.start(self.embedded_namespaces, self.data_dir, self.security, self.nodes)
         return server, f"{server.host}:{server.port}"
 
     def client_args(self, seeds: str) -> tuple[Any, str]:
@@ -191,7 +195,7 @@ class ClusterSpec:
         return self.access.client_policy(), self.access.seed(host, int(port))
 
 
-def embedded_spec(data_dir: str | Path | None, namespaces: Sequence[str]) -> ClusterSpec:
+def embedded_spec(data_dir: str | Path | None, namespaces: Sequence[str], nodes: int = 1) -> ClusterSpec:
     """The spec of an embedded node; with a ``data_dir``, namespaces without a storage suffix are files.
 
     >>> embedded_spec("/tmp/d", ["test", "cache:memory"]).embedded_namespaces
@@ -201,6 +205,8 @@ def embedded_spec(data_dir: str | Path | None, namespaces: Sequence[str]) -> Clu
         raise TypeError(f"namespaces takes a list of names, e.g. namespaces=[{namespaces!r}]")
     if not namespaces:
         raise ValueError("an embedded node needs at least one namespace, e.g. namespaces=['test']")
+    if type(nodes) is not int or not 1 <= nodes <= 64:
+        raise ValueError(f"nodes is the number of node processes, 1..64 (e.g. nodes=2), not {nodes!r}")
     folder = Path(data_dir) if data_dir is not None else None
     specs = tuple(spec if ":" in spec or folder is None else f"{spec}:file" for spec in namespaces)
-    return ClusterSpec(embedded_namespaces=specs, data_dir=folder)
+    return ClusterSpec(embedded_namespaces=specs, data_dir=folder, nodes=nodes)

@@ -15,12 +15,14 @@ from dataclasses import replace
 
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
+from aerolite.server import info_commands
 from aerolite.server.config import ServerConfig
 from aerolite.server.connection import NodeProtocol
 from aerolite.server.dispatch import Dispatcher
 from aerolite.server.gc_policy import CollectorPolicy
 from aerolite.server.info_commands import InfoContext
 from aerolite.server.job_runner import run_job
+from aerolite.server.metadata import MetadataRelay
 from aerolite.server.security.startup import open_security, open_tls
 
 log = logging.getLogger("aerolite.server")
@@ -38,6 +40,10 @@ class Server:
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
         self._job_tasks: set[asyncio.Task[None]] = set()
         self.info = InfoContext(self.engine, config, start_background=self._start_background)
+        layout = config.layout()
+        if layout.size > 1:
+            self.dispatcher.owned = layout.owned
+            self.info.relay = MetadataRelay(config.host, layout.peer_ports())
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -56,6 +62,9 @@ class Server:
             self.config = replace(self.config, port=port)
             self.info.config = self.config
         self._sweeper = asyncio.create_task(self._sweep_forever())
+        if self.info.relay is not None:
+            for command in await self.info.relay.join():
+                info_commands.answer(self.info, command)
         log.info("aerolite listening on %s:%d, namespaces %s", self.config.host, port, ", ".join(self.engine.namespaces))
         return port
 

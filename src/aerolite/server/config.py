@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from aerolite.engine.namespace import NamespaceConfig
+from aerolite.server.cluster import ClusterLayout, node_name_for
 from aerolite.server.security.config import AccessConfig
 from aerolite.wire.framing import DEFAULT_MAX_FRAME
 
@@ -30,13 +31,21 @@ class ServerConfig:
     """How long finished jobs stay listed by ``query-show``."""
     access: AccessConfig = field(default_factory=AccessConfig)
     """Access control and TLS (both off by default)."""
+    cluster_ports: tuple[int, ...] = ()
+    """The ports of every node of a local cluster, in order (empty: a single node)."""
+    node_index: int = 0
+    """This node's place in ``cluster_ports``."""
 
     def node_name(self) -> str:
         """A stable 15-hex-digit node name (clients drop a node whose name changes)."""
-        if self.node_id:
-            return self.node_id
-        digest = hashlib.sha1(f"{self.host}:{self.port}".encode()).hexdigest().upper()
-        return "A" + digest[:14]
+        return self.node_id or node_name_for(self.host, self.port)
+
+    def layout(self) -> ClusterLayout:
+        """The cluster this node belongs to (itself alone when no cluster ports are set)."""
+        return _layout(self.host, self.cluster_ports or (self.port,), self.node_index if self.cluster_ports else 0)
+
+
+_layout = lru_cache(maxsize=16)(ClusterLayout)
 
 
 def parse_namespace_spec(spec: str, data_dir: Path | None) -> NamespaceConfig:

@@ -14,13 +14,14 @@ import logging
 import socket
 import struct
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import cast
 
 from aerolite.result_codes import ResultCode
 from aerolite.server import info_commands
 from aerolite.server.dispatch import Answer, Dispatcher
 from aerolite.server.info_commands import InfoContext
+from aerolite.server.metadata import is_cluster_wide
 from aerolite.server.security.guard import Guard, Security
 from aerolite.wire.framing import FrameBuffer, FramingError, ProtoType, frame
 from aerolite.wire.info import encode_reply, split_commands
@@ -139,13 +140,19 @@ class NodeProtocol(asyncio.Protocol):
             return _SECURITY_NOT_SUPPORTED if self.guard is None else self.guard.admin(body)
         return _ENTERPRISE_ONLY
 
-    def _answer_info(self, body: memoryview) -> bytes:
+    def _answer_info(self, body: memoryview) -> Answer:
         if not body:
             return encode_reply(info_commands.summary(self.info))
         commands = split_commands(body)
         guard = self.guard
-        return encode_reply([(cmd, (guard and guard.info_refusal(cmd)) or info_commands.answer(self.info, cmd))
-                             for cmd in commands])
+        answers = [(cmd, (guard and guard.info_refusal(cmd)) or info_commands.answer(self.info, cmd))
+                   for cmd in commands]
+        relay = self.info.relay
+        shared = [cmd for cmd, value in answers if value == "ok" and is_cluster_wide(cmd)] if relay else []
+        if relay is not None and shared:
+            # Cluster-wide metadata: answer once every peer has it too.
+            return _after(relay.broadcast(shared), encode_reply(answers))
+        return encode_reply(answers)
 
     @staticmethod
     def _reset(transport: asyncio.Transport) -> None:
@@ -153,3 +160,8 @@ class NodeProtocol(asyncio.Protocol):
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         transport.abort()
+
+
+async def _after(work: Awaitable[None], reply: bytes) -> AsyncIterator[bytes]:
+    await work
+    yield reply

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 
 from aerolite.ael import filter_from_wire
+from aerolite.digest import partition_id
 from aerolite.engine.commands import Command, RecordFilter, Reply, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
@@ -21,7 +22,7 @@ from aerolite.server.requests import (
     UnknownOpTypeError,
     decode_ops,
     namespace_of,
-    text_field,
+    set_field,
     udf_call,
     write_policy,
 )
@@ -72,6 +73,8 @@ class Dispatcher:
         self.engine = engine
         self.compile_filter = compile_filter
         self.queries = QueryHandler(engine, compile_filter, start_job)
+        self.owned: bytes | None = None
+        """On a node of a multi-node cluster: 1 per partition this node owns (it never holds others)."""
 
     def handle(self, body: memoryview, client: str = "", guard: Authorizer | None = None) -> Answer:
         """The reply to one AS_MSG body; never raises for bad input. ``guard`` checks each request first."""
@@ -105,6 +108,8 @@ class Dispatcher:
         digest = bytes(msg.fields[FieldType.DIGEST])
         if len(digest) != 20:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"digest of {len(digest)} bytes")
+        if self.owned is not None and not self.owned[partition_id(digest)]:
+            raise AerospikeResultError(ResultCode.PARTITION_UNAVAILABLE, "partition owned by another node")
         write = bool(msg.info2 & Info2.WRITE)
         if not write and not msg.info1 & Info1.READ:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, "request neither reads nor writes")
@@ -120,7 +125,7 @@ class Dispatcher:
         cmd = Command(
             namespace=namespace,
             digest=digest,
-            set_name=text_field(msg, FieldType.SET) or "",
+            set_name=set_field(msg),
             key=decode_key(key_field) if key_field is not None else None,
             ops=ops,
             read_all=bool(msg.info1 & Info1.GET_ALL),

@@ -22,6 +22,7 @@ from aerolite.engine.udf import UdfCompileError, UdfRegistrationError
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server import stat_keys
 from aerolite.server.config import ServerConfig
+from aerolite.server.metadata import JOIN, PEER_PREFIX, MetadataRelay, encode_dump
 from aerolite.wire.info import parse_params
 
 log = logging.getLogger("aerolite.server")
@@ -33,7 +34,6 @@ FEATURES = (
 )
 EDITION = "Aerospike Community Edition"
 UNRECOGNIZED = "ERROR:4:unrecognized command"
-_ALL_PARTITIONS = base64.b64encode(b"\xff" * 512).decode()
 
 
 @dataclass
@@ -45,6 +45,10 @@ class InfoContext:
     start_background: Callable[[Callable[[], bool]], None] = field(default=lambda step: _run_now(step))
     started: float = field(default_factory=time.monotonic)
     user_agents: int = 0
+    generation: int = 0
+    """Peers and partition generation: raised when a peer (re)joins, so clients refresh their view."""
+    relay: MetadataRelay | None = None
+    """Set on a node of a multi-node cluster: carries cluster-wide commands to the peers."""
 
 
 def _run_now(step: Callable[[], bool]) -> None:
@@ -99,8 +103,6 @@ for _name, _value in {
     "edition": EDITION,
     "features": FEATURES,
     "partitions": "4096",
-    "partition-generation": "0",
-    "peers-generation": "0",
     "rebalance-generation": "0",
     "status": "ok",
     "compatibility-id": "15",
@@ -145,24 +147,80 @@ def _service(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
     return f"{ctx.config.host}:{ctx.config.port}"
 
 
-@command("peers-clear-std", "peers-clear-alt", "peers-tls-std", "peers-tls-alt", "alumni-tls-std")
+@command("partition-generation", "peers-generation")
+def _generation(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return str(ctx.generation)
+
+
+@command("peers-clear-std", "peers-clear-alt", "peers-tls-std", "peers-tls-alt")
 def _peers(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    return ctx.config.layout().peers(ctx.generation)
+
+
+@command("alumni-tls-std")
+def _alumni(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
     return f"0,{ctx.config.port},[]"
 
 
 @command("replicas")
 def _replicas(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return ";".join(f"{name}:0,1,{_ALL_PARTITIONS}" for name in ctx.engine.namespaces)
+    owned = ctx.config.layout().replicas_bitmap
+    return ";".join(f"{name}:0,1,{owned}" for name in ctx.engine.namespaces)
 
 
 @command("replicas-master")
 def _replicas_master(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return ";".join(f"{name}:{_ALL_PARTITIONS}" for name in ctx.engine.namespaces)
+    owned = ctx.config.layout().replicas_bitmap
+    return ";".join(f"{name}:{owned}" for name in ctx.engine.namespaces)
 
 
 @command("replicas-all")
 def _replicas_all(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return ";".join(f"{name}:1,{_ALL_PARTITIONS}" for name in ctx.engine.namespaces)
+    owned = ctx.config.layout().replicas_bitmap
+    return ";".join(f"{name}:1,{owned}" for name in ctx.engine.namespaces)
+
+
+@command("cluster-stable")
+def _cluster_stable(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
+    """The cluster key when the cluster has the size asked for (``size=N``), as a node answers."""
+    layout = ctx.config.layout()
+    if params.get("size", str(layout.size)) != str(layout.size):
+        return "ERROR::cluster not specified size"
+    if params.get("namespace", params.get("ns")) not in (None, *ctx.engine.namespaces):
+        return "ERROR::unknown namespace"
+    return layout.cluster_key
+
+
+@command("smd")
+def _from_peer(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
+    """A cluster-wide command a peer applied and sent on: apply it here only."""
+    return answer(ctx, cmd[len(PEER_PREFIX):])
+
+
+@command(JOIN)
+def _join(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
+    """A peer (re)joined: make clients rediscover it, and give it the cluster-wide metadata to apply."""
+    ctx.generation += 1
+    return encode_dump(metadata_commands(ctx.engine))
+
+
+def metadata_commands(engine: Engine) -> list[str]:
+    """The info commands that recreate this node's UDF modules, indexes and namespace settings."""
+    commands = []
+    for filename, _hash in engine.udfs.list():
+        content = base64.b64encode(engine.udfs.get(filename) or b"").decode()
+        commands.append(f"udf-put:filename={filename};content={content};content-len={len(content)};udf-type=LUA")
+    for ns in engine.namespaces.values():
+        settings = _namespace_overrides(ns)
+        commands.append("set-config:context=namespace;id=" + ns.name + "".join(
+            f";{name}={settings[name]}" for name in _SETTABLE))
+        for index in ns.indexes.values():
+            d = index.definition
+            commands.append(
+                f"sindex-create:namespace={ns.name};indexname={d.name};set={d.set_name};bin={d.bin_name};"
+                f"type={d.type_as_sent};indextype={d.collection}"
+                + (f";context={d.context}" if d.context else "") + (f";exp={d.expression}" if d.expression else ""))
+    return commands
 
 
 @command("namespaces")
@@ -178,7 +236,7 @@ INDEX_ENTRY_BYTES = 64
 """What a node's primary index spends per record (and what aerolite reports for its index entries)."""
 
 
-def _namespace_overrides(ns: Namespace) -> dict[str, str]:
+def _namespace_overrides(ns: Namespace, size: int = 1) -> dict[str, str]:
     objects = str(len(ns.records))
     return {
         "data_used_bytes": str(len(ns.records) * ns.average_record_bytes()),
@@ -194,6 +252,7 @@ def _namespace_overrides(ns: Namespace) -> dict[str, str]:
         "background-query-max-rps": str(ns.config.background_query_max_rps),
         "default-read-touch-ttl-pct": str(ns.config.default_read_touch_ttl_pct),
         "storage-engine": "device" if ns.config.storage == "file" else "memory",
+        "ns_cluster_size": str(size),
         "replication-factor": "1",
     }
 
@@ -203,7 +262,7 @@ def _namespace(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
     ns = ctx.engine.namespaces.get(cmd.split("/", 1)[1])
     if ns is None:
         return "type=unknown"
-    return _render(stat_keys.NAMESPACE_DEFAULTS, _namespace_overrides(ns))
+    return _render(stat_keys.NAMESPACE_DEFAULTS, _namespace_overrides(ns, ctx.config.layout().size))
 
 
 @command("get-config")
@@ -250,6 +309,8 @@ def _statistics(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
     objects = sum(len(ns.records) for ns in ctx.engine.namespaces.values())
     return _render(stat_keys.STATISTICS_DEFAULTS, {
         "cluster_principal": ctx.config.node_name(),
+        "cluster_size": str(ctx.config.layout().size),
+        "cluster_key": ctx.config.layout().cluster_key,
         "uptime": str(int(time.monotonic() - ctx.started)),
         "objects": str(objects),
         "failed_best_practices": "false",

@@ -24,7 +24,15 @@ from aerolite.engine.record import Record
 from aerolite.engine.scan import chunks, current, ordered_subset, scan_set, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.job_runner import Pacer
-from aerolite.server.requests import decode_ops, int_field, namespace_of, text_field, udf_call, write_policy
+from aerolite.server.requests import (
+    decode_ops,
+    int_field,
+    namespace_of,
+    set_field,
+    text_field,
+    udf_call,
+    write_policy,
+)
 from aerolite.wire.error_detail import detail_field, verbosity
 from aerolite.wire.message import (
     FieldType,
@@ -92,7 +100,7 @@ class QueryHandler:
 
     def _background(self, msg: Message, namespace: str, client: str) -> bytes:
         task_id = int_field(msg, FieldType.TASK_ID)
-        set_name = text_field(msg, FieldType.SET) or ""
+        set_name = set_field(msg)
         indexed = self._index_lookup(msg, namespace, set_name)
         candidates = None if indexed is None else list(indexed)
         rps = int_field(msg, FieldType.RECORDS_PER_SECOND)
@@ -120,7 +128,7 @@ class QueryHandler:
                 digest = bytes(digests_field[i : i + 20])
                 resume[int.from_bytes(digest[:4], "little") & 4095] = digest
         ns = self.engine.namespace(namespace)
-        set_name = text_field(msg, FieldType.SET) or ""
+        set_name = set_field(msg)
         throttle, shown = effective_rps(self.engine, namespace, int_field(msg, FieldType.RECORDS_PER_SECOND))
         indexed = self._index_lookup(msg, namespace, set_name)
         ops = decode_ops(msg)

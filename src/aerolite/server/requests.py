@@ -11,7 +11,7 @@ from aerolite.engine.ops import Op, OpKind
 from aerolite.expr.path_wire import is_path_op
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.msgpack_codec import MsgpackError, unpack
-from aerolite.wire.message import FieldType, Info2, Info3, Message
+from aerolite.wire.message import FieldType, Info2, Info3, Message, shared_text
 from aerolite.wire.particles import decode_particle
 
 OP_KINDS = {int(k): k for k in OpKind}
@@ -60,6 +60,12 @@ def _op_value(kind: OpKind, particle_type: int, data: bytes | memoryview) -> Any
 def text_field(msg: Message, ftype: FieldType) -> str | None:
     data = msg.fields.get(ftype)
     return None if data is None else bytes(data).decode("utf-8", "replace")
+
+
+def set_field(msg: Message) -> str:
+    """The set name, shared like bin names (every record keeps a reference to it); empty without one."""
+    data = msg.fields.get(FieldType.SET)
+    return "" if data is None else shared_text(bytes(data), lenient=True)
 
 
 def int_field(msg: Message, ftype: FieldType, default: int = 0) -> int:

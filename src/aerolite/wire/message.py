@@ -128,6 +128,28 @@ def parse_message(body: memoryview) -> Message:
     return Message(info1, info2, info3, info4, rc, gen, ttl, txn_ttl, fields, ops)
 
 
+_NAMES: dict[bytes, str] = {}
+_MAX_NAMES = 65_536
+
+
+def shared_text(raw: bytes, *, lenient: bool = False) -> str:
+    """Bin and set names as one shared string per distinct name: a million records then hold one copy
+    of each name instead of a million, and a lookup costs less than decoding. ``lenient`` replaces
+    invalid UTF-8 (such text is not shared) instead of raising ``MessageError``."""
+    name = _NAMES.get(raw)
+    if name is None:
+        try:
+            name = raw.decode()
+        except UnicodeDecodeError as exc:
+            if lenient:
+                return raw.decode("utf-8", "replace")
+            raise MessageError("bin name is not valid UTF-8") from exc
+        if len(_NAMES) >= _MAX_NAMES:
+            _NAMES.clear()
+        _NAMES[raw] = name
+    return name
+
+
 def parse_fields_and_ops(
     data: memoryview, pos: int, n_fields: int, n_ops: int
 ) -> tuple[dict[int, memoryview], list[WireOp], int]:
@@ -153,10 +175,7 @@ def parse_fields_and_ops(
         name_end = pos + 8 + name_len
         if osize < 4 + name_len or end > size:
             raise MessageError(f"op size {osize} runs past the message end")
-        try:
-            name = bytes(data[pos + 8 : name_end]).decode()
-        except UnicodeDecodeError as exc:
-            raise MessageError("bin name is not valid UTF-8") from exc
+        name = shared_text(bytes(data[pos + 8 : name_end]))
         ops.append(WireOp(op_type, ptype, name, data[name_end:end]))
         pos = end
     return fields, ops, pos
