@@ -568,6 +568,8 @@ class Parser:
             self.pos += 1
             if parts and not parts[-1].singular:
                 self.fail("a range, list or inverted selector must be the last part of a path")
+            if parts and parts[-1].kind == "designator":
+                self.fail("a '[]' or '{}' type designator must be the last part of a path", starts[-1])
             starts.append(self.peek())
             parts.append(self.part())
         spec = PathSpec(name, spec.bin_pin, tuple(parts))
