@@ -208,16 +208,22 @@ async def test_foreground_writes_match(sides: dict[str, Side], name: str) -> Non
 @pytest.mark.parametrize("name", sorted(WRITES))
 async def test_background_updates_match(sides: dict[str, Side], name: str) -> None:
     chain, n = WRITES[name], 3
-    ours, theirs = sides["ours"], sides["theirs"]
-    for side in (ours, theirs):
+    ours, theirs, sync = sides["ours"], sides["theirs"], sides["sync"]
+    for side in (ours, theirs, sync):
         await seed(side, n)
     task = await chain(ours.session.background_task().update(ours.dataset), ours.context).execute()
     await task.wait_till_complete(sleep_time=0.05)
     official = await chain(theirs.session.background_task().update(theirs.dataset), theirs.context).execute()
     await official.wait_till_complete(sleep_time=0.05)
-    assert await records(ours, n) == await records(theirs, n)
+
+    def blocking_job() -> None:
+        chain(sync.session.background_task().update(sync.dataset), sync.context).execute().wait_till_complete(0.05)
+
+    await asyncio.to_thread(blocking_job)
+    assert await records(ours, n) == await records(theirs, n) == await records(sync, n)
     assert (await records(ours, n))[0] != SEED
     assert last_with_operations(ours.recorder) == last_with_operations(theirs.recorder)
+    assert last_with_operations(sync.recorder) == last_with_operations(theirs.recorder)
 
 
 @pytest.mark.parametrize("name", sorted(READS))
