@@ -12,6 +12,7 @@ return type, inverted or not, maps only or not.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MethodType
@@ -78,6 +79,9 @@ class Step(Generic[P]):
 
     def __get__(self, instance: Any, owner: type) -> Any:
         return self if instance is None else MethodType(self.method, instance)
+
+    def __repr__(self) -> str:
+        return f"<verb {self.entry.name}{inspect.signature(self.select)}>"
 
 
 def _int(verb_name: str, value: Any) -> int:

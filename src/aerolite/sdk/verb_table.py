@@ -23,6 +23,7 @@ Groups say where a verb may appear (``tests/sdk/test_verb_table.py`` checks ever
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MethodType
@@ -119,6 +120,11 @@ class Verb(Generic[P]):
 
     def __get__(self, instance: Any, owner: type) -> Any:
         return self if instance is None else MethodType(self.method, instance)
+
+    def __repr__(self) -> str:
+        signature = inspect.signature(self.build)
+        parameters = list(signature.parameters.values())[1:]  # the path is the builder's own
+        return f"<verb {self.entry.name}{signature.replace(parameters=parameters)}>"
 
 
 def named(method: Callable[..., Any], entry: Entry) -> Callable[..., Any]:
