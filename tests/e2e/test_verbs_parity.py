@@ -28,7 +28,7 @@ EXPRESSION = "$.score * 2 + $.n"
 SEED: dict[str, Any] = {
     "l": [5, 3, 1, 4, 2], "o": [1, 2], "m": {"a": 1, "b": 2, "c": 3, "d": 4}, "m2": {"a": 1, "b": 2, "c": 3, "d": 4},
     "nl": [[1], [2, 3]], "nm": {"a": {"x": [1, 2]}, "b": 5}, "s": "txt", "n": 1, "t": "mid", "gone": 1,
-    "score": 7, **{f"l{i}": [5, 3, 1, 4, 2] for i in range(8)},
+    "score": 7, "bits": b"\x0f\xf0\x55\xaa", **{f"l{i}": [5, 3, 1, 4, 2] for i in range(8)},
     **{f"m{i}": {"a": 1, "b": 2, "c": 3, "d": 4} for i in range(3, 15)},
 }
 
@@ -90,6 +90,13 @@ WRITES: dict[str, Chain] = {
         .bin("l2").on_list_index_range(1, 2).remove().bin("l3").on_list_rank_range(0, 2).remove_all_others()
         .bin("l4").on_list_value_range(2, 4).remove().bin("l5").on_list_value_relative_rank_range(3, 1).remove()
         .bin("l6").on_list_value_list([5, 1]).remove().bin("l7").on_list_index(0).remove()),
+    "bit writes": lambda b, c: (
+        b.bin("bits").bit_resize(6).bin("bits").bit_insert(0, b"\x01").bin("bits").bit_remove(6, 1)
+        .bin("bits").bit_set(0, 4, b"\xa0").bin("bits").bit_or(8, 8, b"\x01").bin("bits").bit_xor(16, 8, b"\xff")
+        .bin("bits").bit_and(24, 8, b"\x0f").bin("bits").bit_not(32, 8).bin("bits").bit_lshift(8, 16, 3)
+        .bin("bits").bit_rshift(24, 8, 1).bin("bits").bit_add(0, 8, 200, False, an.BitwiseOverflowActions.SATURATE)
+        .bin("bits").bit_subtract(8, 8, 3, True, an.BitwiseOverflowActions.WRAP).bin("bits").bit_set_int(16, 16, 500)
+        .bin("b2").bit_resize(2, an.BitwiseResizeFlags.GROW_ONLY)),
     "expression writes": lambda b, c: (
         b.bin("doubled").upsert_from(c.expression).bin("score").update_from(c.expression)
         .bin("fresh").insert_from(c.expression, ignore_op_failure=True)
@@ -118,6 +125,9 @@ READS: dict[str, Chain] = {
         b.bin("hs").hll_get_count().bin("hs").hll_describe().bin("hs").hll_get_union([c.hll])
         .bin("hs").hll_get_union_count([c.hll]).bin("hs").hll_get_intersect_count([c.hll])
         .bin("hs").hll_get_similarity([c.hll])),
+    "bit reads": lambda b, c: (
+        b.bin("bits").bit_get(4, 12).bin("bits").bit_count(0, 32).bin("bits").bit_lscan(0, 32, True)
+        .bin("bits").bit_rscan(0, 32, False).bin("bits").bit_get_int(8, 16, True)),
     "expression reads": lambda b, c: b.bin("computed").select_from(c.expression).bin("n").get(),
 }
 
@@ -198,16 +208,22 @@ async def test_foreground_writes_match(sides: dict[str, Side], name: str) -> Non
 @pytest.mark.parametrize("name", sorted(WRITES))
 async def test_background_updates_match(sides: dict[str, Side], name: str) -> None:
     chain, n = WRITES[name], 3
-    ours, theirs = sides["ours"], sides["theirs"]
-    for side in (ours, theirs):
+    ours, theirs, sync = sides["ours"], sides["theirs"], sides["sync"]
+    for side in (ours, theirs, sync):
         await seed(side, n)
     task = await chain(ours.session.background_task().update(ours.dataset), ours.context).execute()
     await task.wait_till_complete(sleep_time=0.05)
     official = await chain(theirs.session.background_task().update(theirs.dataset), theirs.context).execute()
     await official.wait_till_complete(sleep_time=0.05)
-    assert await records(ours, n) == await records(theirs, n)
+
+    def blocking_job() -> None:
+        chain(sync.session.background_task().update(sync.dataset), sync.context).execute().wait_till_complete(0.05)
+
+    await asyncio.to_thread(blocking_job)
+    assert await records(ours, n) == await records(theirs, n) == await records(sync, n)
     assert (await records(ours, n))[0] != SEED
     assert last_with_operations(ours.recorder) == last_with_operations(theirs.recorder)
+    assert last_with_operations(sync.recorder) == last_with_operations(theirs.recorder)
 
 
 @pytest.mark.parametrize("name", sorted(READS))

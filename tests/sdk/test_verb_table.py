@@ -14,6 +14,7 @@ import aerolite
 import aerolite.sync
 from aerolite import Behavior, DataSet
 from aerolite.sdk.kv import KeyPlan, ReadBuilder, WriteBuilder
+from aerolite.sdk.query import QueryBuilder
 from aerolite.sdk.verb_table import TABLE, Group, entries
 from tests.sdk.test_builders import tasks
 
@@ -47,6 +48,8 @@ FACES: dict[str, tuple[Any, set[Group]]] = {
     "foreground write, many keys": (lambda: write_many().bin("b"), WRITE_BIN),
     "background update": (lambda: tasks().update(USERS).bin("b"), WRITE_BIN),
     "key read": (lambda: read_one().bin("b"), READ_BIN),
+    "many-key read": (lambda: ReadBuilder("get", USERS.ids(1, 2), Behavior.DEFAULT, keep).bin("b"), READ_BIN),
+    "query rows": (lambda: QueryBuilder(USERS, Behavior.DEFAULT, keep).bin("b"), READ_BIN),
     "write selection": (lambda: write_one().bin("b").on_map_key("k"), WRITE_SELECTION),
     "background selection": (lambda: tasks().update(USERS).bin("b").on_list_index(0), WRITE_SELECTION),
     "read selection": (lambda: read_one().bin("b").on_map_key("k"), READ_SELECTION),
@@ -94,6 +97,13 @@ def test_reads_are_refused_by_jobs_and_writes_by_reads_naming_the_verb() -> None
         tasks().update(USERS).bin("m").on_map_key_range("a", "b").count_all_others()
     with pytest.raises(ValueError, match=r"add_operation\(\) writes, and get\(\) only reads"):
         read_one().add_operation(an.Operation.put("b", 1))
+
+
+def test_query_rows_take_read_steps_only_and_not_with_select() -> None:
+    with pytest.raises(ValueError, match="select"):
+        QueryBuilder(USERS, Behavior.DEFAULT, keep).bin("l").list_size().select("x")
+    with pytest.raises(ValueError, match="writes, and query\\(\\) only reads"):
+        QueryBuilder(USERS, Behavior.DEFAULT, keep).add_operation(an.ListOperation.clear("l"))
 
 
 def test_a_chain_records_one_operation_per_verb() -> None:

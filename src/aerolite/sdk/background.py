@@ -24,8 +24,8 @@ import aerospike_native as an
 from aerolite.sdk.behavior import Behavior
 from aerolite.sdk.bins import WriteBinBuilder
 from aerolite.sdk.dataset import DataSet
-from aerolite.sdk.verb_table import Entry
 from aerolite.sdk.verbs import (
+    DurableDeleteVerbs,
     ExpirationVerbs,
     IndexFilterVerb,
     OperationsVerb,
@@ -114,7 +114,7 @@ def _not_for_background(verb: str) -> TypeError:
     )
 
 
-class _JobBuilder(WhereVerb, IndexFilterVerb, Generic[TaskT, CountT]):
+class _JobBuilder(WhereVerb, IndexFilterVerb, DurableDeleteVerbs, Generic[TaskT, CountT]):
     """Verbs shared by operation and UDF jobs: selection, throttle, durability, terminals."""
 
     __slots__ = ("_dataset", "_durable_default", "_durable_override", "_filter_expression", "_index_filter",
@@ -139,26 +139,6 @@ class _JobBuilder(WhereVerb, IndexFilterVerb, Generic[TaskT, CountT]):
             task.delete(sessions).where("$.expired").records_per_second(5_000)
         """
         self._records_per_second = check_rps(rps)
-        return self
-
-    def with_durable_delete(self) -> Self:
-        """Leave tombstones for the records this job deletes (required on strong-consistency namespaces).
-
-        Example::
-
-            task.delete(users).where("$.banned").with_durable_delete()
-        """
-        self._durable_override = True
-        return self
-
-    def without_durable_delete(self) -> Self:
-        """Delete without tombstones, whatever the session's behavior says.
-
-        Example::
-
-            task.delete(cache).without_durable_delete()
-        """
-        self._durable_override = False
         return self
 
     def default_with_durable_delete(self) -> Self:
@@ -257,10 +237,6 @@ class BackgroundOperationBuilder(ExpirationVerbs, OperationsVerb, _JobBuilder[Ta
             task.update(users).bin("score").add(10).bin("tier").set_to("gold")
         """
         return WriteBinBuilder(self, check_bin_name(name))
-
-    def _take(self, operation: Any, entry: Entry) -> Self:
-        self._check_operation(entry.name, entry.writes)
-        return self._add(operation)
 
     def _add(self, operation: Any) -> Self:
         self._operations.append(operation)

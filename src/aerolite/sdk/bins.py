@@ -17,7 +17,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 import aerospike_native as an
 
-from aerolite.sdk import bin_verbs, collection_verbs
+from aerolite.sdk import bin_verbs, bit_verbs, collection_verbs
 from aerolite.sdk.navigation import Navigation, SelectionReads, Selector, Terminal
 from aerolite.sdk.verb_table import TABLE, Entry, Path, listed
 from aerolite.sdk.verbs import check_bin_name
@@ -50,6 +50,19 @@ class BinWrites:
     upsert_from = bin_verbs.upsert_from
     insert_from = bin_verbs.insert_from
     update_from = bin_verbs.update_from
+    bit_resize = bit_verbs.bit_resize
+    bit_insert = bit_verbs.bit_insert
+    bit_remove = bit_verbs.bit_remove
+    bit_set = bit_verbs.bit_set
+    bit_or = bit_verbs.bit_or
+    bit_xor = bit_verbs.bit_xor
+    bit_and = bit_verbs.bit_and
+    bit_not = bit_verbs.bit_not
+    bit_lshift = bit_verbs.bit_lshift
+    bit_rshift = bit_verbs.bit_rshift
+    bit_add = bit_verbs.bit_add
+    bit_subtract = bit_verbs.bit_subtract
+    bit_set_int = bit_verbs.bit_set_int
 
 
 class BinReads:
@@ -64,6 +77,11 @@ class BinReads:
     hll_get_union_count = bin_verbs.hll_get_union_count
     hll_get_intersect_count = bin_verbs.hll_get_intersect_count
     hll_get_similarity = bin_verbs.hll_get_similarity
+    bit_get = bit_verbs.bit_get
+    bit_count = bit_verbs.bit_count
+    bit_lscan = bit_verbs.bit_lscan
+    bit_rscan = bit_verbs.bit_rscan
+    bit_get_int = bit_verbs.bit_get_int
 
 
 class CollectionWrites:

@@ -25,8 +25,7 @@ from aerolite.sdk.behavior import Behavior, assign_fields
 from aerolite.sdk.bins import ReadBinBuilder, WriteBinBuilder
 from aerolite.sdk.errors import from_native
 from aerolite.sdk.records import FILTERED_OUT, KEY_NOT_FOUND, ErrorStrategy, Outcomes, RecordResult
-from aerolite.sdk.verb_table import Entry
-from aerolite.sdk.verbs import ExpirationVerbs, OperationsVerb, WhereVerb, check_bin_name
+from aerolite.sdk.verbs import DurableDeleteVerbs, ExpirationVerbs, OperationsVerb, WhereVerb, check_bin_name
 
 ResultT = TypeVar("ResultT", covariant=True)
 
@@ -143,10 +142,6 @@ class _KeyCommand(WhereVerb, OperationsVerb, Generic[ResultT]):
     def _plan(self, outcomes: Outcomes) -> KeyPlan:
         raise NotImplementedError
 
-    def _take(self, operation: Any, entry: Entry) -> Self:
-        self._check_operation(entry.name, entry.writes)
-        return self._add(operation)
-
     def _purpose(self) -> str:
         return f"{self._verb}()"
 
@@ -170,10 +165,10 @@ class _Put:
         return [an.Operation.put(name, value) for name, value in self.row(index).items()]
 
 
-class WriteBuilder(ExpirationVerbs, _KeyCommand[ResultT]):
+class WriteBuilder(ExpirationVerbs, DurableDeleteVerbs, _KeyCommand[ResultT]):
     """A write of one or many records: bins to put, per-bin steps, TTL, generation check, filter."""
 
-    __slots__ = ("_durable_delete", "_expiration", "_generation", "_kind", "_steps")
+    __slots__ = ("_durable_override", "_expiration", "_generation", "_kind", "_steps")
 
     def __init__(self, kind: WriteKind, keys: Any, behavior: Behavior, finish: Callable[[KeyPlan], ResultT],
                  strong_consistency: Callable[[str], bool]) -> None:
@@ -182,9 +177,9 @@ class WriteBuilder(ExpirationVerbs, _KeyCommand[ResultT]):
         self._steps: list[Any] = []
         self._expiration: Any | None = None
         self._generation: int | None = None
-        self._durable_delete: bool | None = None
+        self._durable_override: bool | None = None
         if kind == "delete":
-            self._durable_delete = behavior.durable_delete(strong_consistency(self._keys[0].namespace))
+            self._durable_override = behavior.durable_delete(strong_consistency(self._keys[0].namespace))
 
     def put(self, bins: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Self:
         """Write these bins (a mapping; for many keys also a list with one mapping per key, in key order).
@@ -237,26 +232,6 @@ class WriteBuilder(ExpirationVerbs, _KeyCommand[ResultT]):
         self._generation = generation
         return self
 
-    def with_durable_delete(self) -> Self:
-        """Leave a tombstone when deleting (required on strong-consistency namespaces).
-
-        Example::
-
-            await session.delete(users.id(1)).with_durable_delete().execute()
-        """
-        self._durable_delete = True
-        return self
-
-    def without_durable_delete(self) -> Self:
-        """Delete without a tombstone, whatever the session's behavior says.
-
-        Example::
-
-            await session.delete(cache.id("k")).without_durable_delete().execute()
-        """
-        self._durable_delete = False
-        return self
-
     def _add(self, operation: Any) -> Self:
         self._writing("add_operation")
         self._steps.append(operation)
@@ -285,7 +260,7 @@ class WriteBuilder(ExpirationVerbs, _KeyCommand[ResultT]):
         if self._generation is not None:
             fields["generation"] = self._generation
             fields["generation_policy"] = an.GenerationPolicy.EXPECT_GEN_EQUAL
-        if self._durable_delete:
+        if self._durable_override:
             fields["durable_delete"] = True
         if self._filter_expression is not None:
             fields["filter_expression"] = self._filter_expression

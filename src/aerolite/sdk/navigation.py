@@ -12,14 +12,16 @@ return type, inverted or not, maps only or not.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MethodType
 from typing import Any, Generic, Literal, ParamSpec, Protocol, Self, TypeVar, overload
 
 import aerospike_native as an
 
 from aerolite.sdk.collection_verbs import values_of
-from aerolite.sdk.verb_table import Path, register
+from aerolite.sdk.verb_table import Path, named, register
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -65,22 +67,21 @@ class Step(Generic[P]):
         self.entry = register(select.__name__, "navigation", select.__doc__)
         self.__doc__ = select.__doc__
 
+        def method(builder: Any, *args: Any, **kwargs: Any) -> Any:
+            return builder._navigate(select(*args, **kwargs))
+
+        self.method = named(method, self.entry)
+
     @overload
     def __get__(self, instance: None, owner: type) -> Self: ...
     @overload
     def __get__(self, instance: Navigates[T], owner: type) -> Callable[P, T]: ...
 
     def __get__(self, instance: Any, owner: type) -> Any:
-        if instance is None:
-            return self
-        select = self.select
+        return self if instance is None else MethodType(self.method, instance)
 
-        def step(*args: Any, **kwargs: Any) -> Any:
-            return instance._navigate(select(*args, **kwargs))
-
-        step.__name__ = self.entry.name
-        step.__doc__ = self.entry.doc
-        return step
+    def __repr__(self) -> str:
+        return f"<verb {self.entry.name}{inspect.signature(self.select)}>"
 
 
 def _int(verb_name: str, value: Any) -> int:
@@ -390,6 +391,12 @@ class Terminal:
                f"Example::\n\n    session.get(users.id(1)).bin(\"m\").on_map_key_range(\"a\", \"c\").{name}()\n")
         self.entry = register(name, "selection_read", doc)
         self.__doc__ = doc
+        spec = self
+
+        def method(builder: Any) -> Any:
+            return builder._select(spec)
+
+        self.method = named(method, self.entry)
 
     @overload
     def __get__(self, instance: None, owner: type) -> Self: ...
@@ -397,16 +404,7 @@ class Terminal:
     def __get__(self, instance: Selects[T], owner: type) -> Callable[[], T]: ...
 
     def __get__(self, instance: Any, owner: type) -> Any:
-        if instance is None:
-            return self
-        spec = self
-
-        def terminal() -> Any:
-            return instance._select(spec)
-
-        terminal.__name__ = spec.entry.name
-        terminal.__doc__ = spec.entry.doc
-        return terminal
+        return self if instance is None else MethodType(self.method, instance)
 
 
 class SelectionReads:

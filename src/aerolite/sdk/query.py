@@ -23,7 +23,6 @@ from aerolite.sdk.bins import ReadBinBuilder
 from aerolite.sdk.dataset import DataSet
 from aerolite.sdk.errors import converted
 from aerolite.sdk.records import RecordResult
-from aerolite.sdk.verb_table import Entry
 from aerolite.sdk.verbs import IndexFilterVerb, OperationsVerb, WhereVerb, check_bin_name, check_rps
 
 StreamT = TypeVar("StreamT", covariant=True)
@@ -91,10 +90,6 @@ class QueryBuilder(WhereVerb, IndexFilterVerb, OperationsVerb, Generic[StreamT])
             stream = await session.query(users).bin("tags").list_size().bin("prefs").on_map_key("lang").get_values().execute()
         """
         return ReadBinBuilder(self, name)
-
-    def _take(self, operation: Any, entry: Entry) -> Self:
-        self._check_operation(entry.name, entry.writes)
-        return self._add(operation)
 
     def _add(self, operation: Any) -> Self:
         if self._bins is not None or not self._include_bins:

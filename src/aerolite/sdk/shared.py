@@ -55,6 +55,10 @@ IndexType = _an.IndexType
 """Secondary-index value types: ``NUMERIC``, ``STRING``, ``GEO2D_SPHERE``, ``BLOB``."""
 CollectionIndexType = _an.CollectionIndexType
 """What of a list or map bin an index covers: ``LIST``, ``MAP_KEYS``, ``MAP_VALUES``."""
+BitwiseOverflowActions = _an.BitwiseOverflowActions
+"""What ``bit_add`` / ``bit_subtract`` do on overflow: ``FAIL``, ``SATURATE``, ``WRAP``."""
+BitwiseResizeFlags = _an.BitwiseResizeFlags
+"""How ``bit_resize`` grows or shrinks: ``DEFAULT``, ``FROM_FRONT``, ``GROW_ONLY``, ``SHRINK_ONLY``."""
 ListOrderType = _an.ListOrderType
 """List orders for ``list_create`` / ``list_set_order`` / ``on_list_index(order=...)``: ``ORDERED``, ``UNORDERED``."""
 ListSortFlags = _an.ListSortFlags
@@ -69,13 +73,14 @@ ListReturnType = _an.ListReturnType
 __all__ = [
     "AelError", "AerospikeError", "BackgroundOperationBuilder", "BackgroundTaskSession",
     "BackgroundUdfBuilder", "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError",
-    "Behavior", "BinError", "CapacityError", "CdtReader", "CdtWriter", "ClientError", "CollectionIndexType",
-    "ConnectionError", "DataSet", "ElementError", "ErrorStrategy", "Filter", "FilteredOutError",
-    "ForbiddenError", "GenerationError", "HllConfig", "IndexStatus", "IndexType", "InvalidNamespaceError",
-    "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress", "KeyBusyError",
-    "ListOrderType", "ListReturnType", "ListSortFlags", "MapOrder", "MapReturnType", "NamespaceStats",
-    "QueryBuilder", "QueryError", "ReadBinBuilder", "ReadBuilder", "RecordExistsError",
-    "RecordNotFoundError", "RecordResult", "RecordTooBigError", "SecondaryIndexError", "Security",
-    "SecurityError", "ServerError", "SetStats", "TaskStatus", "TimeoutError", "TransactionError",
-    "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder", "WriteBuilder",
+    "Behavior", "BinError", "BitwiseOverflowActions", "BitwiseResizeFlags", "CapacityError", "CdtReader",
+    "CdtWriter", "ClientError", "CollectionIndexType", "ConnectionError", "DataSet", "ElementError",
+    "ErrorStrategy", "Filter", "FilteredOutError", "ForbiddenError", "GenerationError", "HllConfig",
+    "IndexStatus", "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobFailure", "JobFailures",
+    "JobNotFoundError", "JobProgress", "KeyBusyError", "ListOrderType", "ListReturnType", "ListSortFlags",
+    "MapOrder", "MapReturnType", "NamespaceStats", "QueryBuilder", "QueryError", "ReadBinBuilder",
+    "ReadBuilder", "RecordExistsError", "RecordNotFoundError", "RecordResult", "RecordTooBigError",
+    "SecondaryIndexError", "Security", "SecurityError", "ServerError", "SetStats", "TaskStatus",
+    "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder",
+    "WriteBuilder",
 ]

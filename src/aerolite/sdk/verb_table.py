@@ -23,9 +23,22 @@ Groups say where a verb may appear (``tests/sdk/test_verb_table.py`` checks ever
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, Literal, ParamSpec, Protocol, Self, TypeVar, overload
+from types import MethodType
+from typing import (
+    Any,
+    Concatenate,
+    Generic,
+    Literal,
+    NamedTuple,
+    ParamSpec,
+    Protocol,
+    Self,
+    TypeVar,
+    overload,
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -36,8 +49,7 @@ Group = Literal["bin_write", "collection_write", "collection_read", "bin_read", 
 WRITE_GROUPS: frozenset[Group] = frozenset({"bin_write", "collection_write", "selection_write"})
 
 
-@dataclass(frozen=True, slots=True)
-class Path:
+class Path(NamedTuple):
     """Where an operation applies: a bin, and the CDT context leading into it (empty: the bin itself)."""
 
     bin: str
@@ -93,8 +105,13 @@ class Verb(Generic[P]):
 
     def __init__(self, build: Callable[Concatenate[Path, P], Any], group: Group) -> None:
         self.build = build
-        self.entry = register(build.__name__, group, build.__doc__)
+        self.entry = entry = register(build.__name__, group, build.__doc__)
         self.__doc__ = build.__doc__
+
+        def method(builder: Any, *args: Any, **kwargs: Any) -> Any:
+            return builder._emit(build(builder._path(), *args, **kwargs), entry)
+
+        self.method = named(method, entry)
 
     @overload
     def __get__(self, instance: None, owner: type) -> Self: ...
@@ -102,16 +119,19 @@ class Verb(Generic[P]):
     def __get__(self, instance: Emits[T], owner: type) -> Callable[P, T]: ...
 
     def __get__(self, instance: Any, owner: type) -> Any:
-        if instance is None:
-            return self
-        build, entry = self.build, self.entry
+        return self if instance is None else MethodType(self.method, instance)
 
-        def verb(*args: Any, **kwargs: Any) -> Any:
-            return instance._emit(build(instance._path(), *args, **kwargs), entry)
+    def __repr__(self) -> str:
+        signature = inspect.signature(self.build)
+        parameters = list(signature.parameters.values())[1:]  # the path is the builder's own
+        return f"<verb {self.entry.name}{signature.replace(parameters=parameters)}>"
 
-        verb.__name__ = entry.name
-        verb.__doc__ = entry.doc
-        return verb
+
+def named(method: Callable[..., Any], entry: Entry) -> Callable[..., Any]:
+    """``method`` carrying the verb's name and docstring (what ``help()`` shows on a builder)."""
+    method.__name__ = method.__qualname__ = entry.name
+    method.__doc__ = entry.doc
+    return method
 
 
 def verb(group: Group) -> Callable[[Callable[Concatenate[Path, P], Any]], Verb[P]]:

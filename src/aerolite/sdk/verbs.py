@@ -20,6 +20,7 @@ import aerospike_native as an
 from aerolite import ael
 from aerolite.result_codes import AerospikeResultError
 from aerolite.sdk.errors import from_result_error
+from aerolite.sdk.verb_table import Entry
 
 MAX_BIN_NAME = 15
 """Longest bin name a node accepts, in bytes."""
@@ -223,6 +224,35 @@ class ExpirationVerbs:
         return self
 
 
+class DurableDeleteVerbs:
+    """Tombstones or not for what a delete (or a delete job) removes; kept in ``_durable_override``."""
+
+    __slots__ = ()
+    _durable_override: Any
+    """None (the default of the command or session), True or False."""
+
+    def with_durable_delete(self) -> Self:
+        """Leave tombstones for deleted records (required on strong-consistency namespaces).
+
+        Example::
+
+            await session.delete(users.id(1)).with_durable_delete().execute()
+            task.delete(users).where("$.banned").with_durable_delete()
+        """
+        self._durable_override = True
+        return self
+
+    def without_durable_delete(self) -> Self:
+        """Delete without tombstones, whatever the session's behavior says.
+
+        Example::
+
+            await session.delete(cache.id("k")).without_durable_delete().execute()
+        """
+        self._durable_override = False
+        return self
+
+
 class OperationsVerb:
     """``add_operation(op)``: a ready-made client operation, checked once for every builder that takes them.
 
@@ -248,6 +278,11 @@ class OperationsVerb:
                 f"not {type(operation).__name__}"
             ) from None
         self._check_operation("add_operation", writes)
+        return self._add(operation)
+
+    def _take(self, operation: Any, entry: Entry) -> Self:
+        """Keep an operation a table verb built (see :mod:`aerolite.sdk.verb_table`), if this builder may."""
+        self._check_operation(entry.name, entry.writes)
         return self._add(operation)
 
     def _check_operation(self, verb: str, writes: bool) -> None:
