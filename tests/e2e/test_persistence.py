@@ -22,6 +22,7 @@ import pytest
 from aerospike_native import Expiration, Key, WritePolicy
 from aerospike_native import exceptions as ex
 
+from aerolite.values.nesting import MAX_NESTING as MAX_VALUE_NESTING
 from tests.conftest import ServerProcess, start_server
 
 NS = "test"
@@ -147,6 +148,19 @@ def test_string_and_blob_keys_survive(tmp_path: Path) -> None:
             client.put_blocking(k, {"n": n})
     with node(tmp_path) as (_, client):
         assert [client.get_blocking(k).bins for k in keys] == [{"n": 0}, {"n": 1}, {"n": 2}]
+
+
+def test_the_deepest_storable_value_survives_a_restart_and_counts_in_memory_stats(tmp_path: Path) -> None:
+    deepest: Any = [1]
+    for _ in range(MAX_VALUE_NESTING - 1):
+        deepest = [deepest]
+    key = Key(NS, "deep", "k")
+    with node(tmp_path) as (_, client):
+        client.put_blocking(key, {"deep": deepest})
+        stats = client.info_blocking(f"namespace/{NS}")[f"namespace/{NS}"]
+        assert "data_used_bytes=0;" not in stats and "ERROR" not in stats
+    with node(tmp_path) as (_, client):
+        assert client.get_blocking(key).bins == {"deep": deepest}
 
 
 # --- kill -9 ---------------------------------------------------------------------------------------

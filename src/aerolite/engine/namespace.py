@@ -12,7 +12,7 @@ from aerolite.digest import N_PARTITIONS, partition_id
 from aerolite.engine.clock import now_since_2010
 from aerolite.engine.record import Record
 from aerolite.engine.sindex import SecondaryIndex
-from aerolite.engine.storage import RecordLog, Truncation
+from aerolite.engine.storage import RECORD_ENVELOPE, RecordLog, Truncation
 from aerolite.values.msgpack_codec import pack
 
 SIZE_SAMPLE = 64
@@ -158,7 +158,7 @@ class Namespace:
         sample = list(islice(self.records.values(), SIZE_SAMPLE))
         if not sample:
             return 0
-        return sum(len(pack([r.key, r.bins])) + 40 for r in sample) // len(sample)
+        return sum(len(pack([r.key, r.bins], RECORD_ENVELOPE)) + 40 for r in sample) // len(sample)
 
     def set_counts(self) -> dict[str, int]:
         return {name: n for name, n in self.set_sizes.items() if n}

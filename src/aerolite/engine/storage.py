@@ -26,6 +26,8 @@ from aerolite.engine.record import Record
 from aerolite.values.msgpack_codec import MsgpackError, pack, unpack
 
 _ENTRY_HEADER = struct.Struct(">II")
+RECORD_ENVELOPE = 2
+"""A record entry wraps its bins in two levels (the entry list, the bin map) beyond their own nesting."""
 _MAX_ENTRY = 256 * 1024 * 1024
 
 
@@ -65,7 +67,7 @@ class RecordLog:
             if zlib.crc32(payload) != crc:
                 break
             try:
-                entry = _decode_entry(unpack(payload))
+                entry = _decode_entry(unpack(payload, RECORD_ENVELOPE))
             except (MsgpackError, ValueError, TypeError, IndexError):
                 break
             pos = good_end = end
@@ -75,8 +77,7 @@ class RecordLog:
             os.truncate(self.path, good_end)
 
     def append_record(self, record: Record) -> None:
-        self._append(pack([record.digest, record.set_name, record.key, record.generation,
-                           record.void_time, record.last_update_ns, record.bins]))
+        self._append(_record_payload(record))
 
     def append_delete(self, digest: bytes) -> None:
         self._append(pack([digest]))
@@ -96,8 +97,7 @@ class RecordLog:
         count = 0
         with open(tmp, "wb") as f:
             for record in live:
-                payload = pack([record.digest, record.set_name, record.key, record.generation,
-                                record.void_time, record.last_update_ns, record.bins])
+                payload = _record_payload(record)
                 f.write(_ENTRY_HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
                 count += 1
             f.flush()
@@ -109,6 +109,11 @@ class RecordLog:
 
     def close(self) -> None:
         os.close(self._fd)
+
+
+def _record_payload(record: Record) -> bytes:
+    return pack([record.digest, record.set_name, record.key, record.generation, record.void_time,
+                 record.last_update_ns, record.bins], RECORD_ENVELOPE)
 
 
 def _decode_entry(value: Any) -> Record | bytes | Truncation:

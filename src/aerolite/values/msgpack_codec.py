@@ -34,10 +34,14 @@ def _too_deep() -> MsgpackError:
     return MsgpackError(f"list or map nested deeper than {MAX_NESTING} levels")
 
 
-def pack(value: Any) -> bytes:
-    """Encode one value in Aerospike's msgpack dialect."""
+def pack(value: Any, envelope: int = 0) -> bytes:
+    """Encode one value in Aerospike's msgpack dialect.
+
+    ``envelope`` is how many outer levels of ``value`` only wrap stored values (a log entry's list and a
+    record's bin map): they do not count against the nesting limit, so every storable value fits.
+    """
     out = bytearray()
-    _pack_into(out, value, 0)
+    _pack_into(out, value, -envelope)
     return bytes(out)
 
 
@@ -151,14 +155,14 @@ def _pack_into(out: bytearray, v: Any, depth: int) -> None:
         raise MsgpackError(f"cannot encode a value of type {type(v).__name__}")
 
 
-def unpack(data: bytes | memoryview) -> Any:
-    """Decode one value; raises MsgpackError for malformed or trailing bytes."""
+def unpack(data: bytes | memoryview, envelope: int = 0) -> Any:
+    """Decode one value; raises MsgpackError for malformed or trailing bytes (``envelope`` as in ``pack``)."""
     try:
         raw = msgpack.unpackb(data, raw=True, strict_map_key=False, use_list=True)
     except (ValueError, msgpack.UnpackException, TypeError):
         # The C unpacker refuses ext type -1 (INF, WILDCARD) as a malformed timestamp.
-        return _Reader(bytes(data)).read_all()
-    return convert(raw)
+        return _Reader(bytes(data), -envelope).read_all()
+    return convert(raw, -envelope)
 
 
 def convert(raw: Any, depth: int = 0) -> Any:
@@ -216,10 +220,10 @@ class _Reader:
 
     __slots__ = ("data", "depth", "pos")
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, depth: int = 0) -> None:
         self.data = data
         self.pos = 0
-        self.depth = 0
+        self.depth = depth
 
     def read_all(self) -> Any:
         value = self.read()
