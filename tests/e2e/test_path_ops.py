@@ -62,6 +62,10 @@ async def test_select_by_path_operations(client: Any) -> None:
     assert rec.bins["d"] == {"x": {"b": 5}, "y": {"c": 9}}
     rec = await client.operate(key, [CdtOperation.select_values("d", [CTX.map_keys_in(["y", "z"]), CTX.all_children()])])
     assert rec.bins["d"] == [9]
+    rec = await client.operate(key, [CdtOperation.select_by_path("d", 10, [CTX.all_children(), big])])
+    assert rec.bins["d"] == 2  # 8.2's COUNT mode
+    rec = await client.operate(key, [CdtOperation.select_by_path("d", 11, [CTX.map_key("x"), big])])
+    assert rec.bins["d"] is True  # and EXISTS
 
 
 async def test_modify_by_path_operations_change_the_stored_bin(client: Any) -> None:

@@ -48,6 +48,8 @@ def test_values_of_filtered_children_in_key_order() -> None:
     assert got == [34.0]
     keys = value(fe.exp_select_map_keys(T.LIST, fe.map_bin("d"), [CTX.all_children(), CTX.all_children()]), d=DAYS)
     assert keys == ["book", "ferry", "food", "game", "plants", "stickers"]
+    assert value(fe.exp_select_by_path(T.INT, 10, fe.map_bin("d"), [CTX.all_children(), CTX.all_children()]), d=DAYS) == 6
+    assert value(fe.exp_select_by_path(T.BOOL, 11, fe.map_bin("d"), [CTX.map_key("Day9"), CTX.all_children()]), d=DAYS) is False
     pairs = value(fe.exp_select_map_entries(T.LIST, fe.map_bin("d"), [CTX.map_key("Day2"), CTX.all_children()]), d=DAYS)
     assert pairs == ["food", 34.0, "game", 12.99]
 

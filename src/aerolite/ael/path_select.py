@@ -3,11 +3,12 @@
 
 Contract: the parser hands over once a path reaches its first ``*`` or ``&[?(``; ``finish`` parses
 the rest of the path and its trailing function into a ``PathSelect`` / ``PathModify`` node (typed,
-never pending). The parts before the wildcard become context steps (only singular parts and key
+never pending), as an 8.2 node compiles it (``.count()`` and ``.exists()`` are the select's own
+COUNT / EXISTS modes). The parts before the wildcard become context steps (only singular parts and key
 lists ``{@a,b}`` can stand in a path); each ``*`` is one more level. Without a function a wildcard
 path reads the values it reaches (a LIST); ``.count()`` is their number, ``.getKeys()`` the map keys,
 ``.getKeyValues()`` a flat key/value list, ``.getTree()`` the bin pruned to what the path reaches,
-``.modify(expr)`` a copy with each reached value replaced (``@`` is the value) and ``.remove()`` a
+``.exists()`` whether there is any, ``.modify(expr)`` a copy with each reached value replaced (``@`` is the value) and ``.remove()`` a
 copy without them. The bin must be pinned ``:LIST`` / ``:MAP`` unless its first part says which.
 
 Inside a filter, ``@`` is the child's value (``@:INT``, ``@.price:FLOAT`` for a path into it),
@@ -22,8 +23,8 @@ from typing import TYPE_CHECKING
 from aerolite.ael.paths import LIST, LOOP_ROOT, MAP, Part, PathSpec, part_ctx
 from aerolite.ael.pending import PendingLoop, resolve
 from aerolite.expr import paths as xp
-from aerolite.expr.codes import ExpType, ListOp
-from aerolite.expr.nodes import CdtRead, Ctx, Expr, Val
+from aerolite.expr.codes import ExpType
+from aerolite.expr.nodes import Ctx, Expr, Val
 
 if TYPE_CHECKING:
     from aerolite.ael.lexer import Token
@@ -34,6 +35,7 @@ AND_OPEN = "&[?("
 LOOP_NAMES = {"@": xp.LoopPart.VALUE, "@key": xp.LoopPart.MAP_KEY, "@index": xp.LoopPart.INDEX}
 _SELECTS = {"getValues": xp.Select.VALUE, "getKeys": xp.Select.MAP_KEY, "getKeyValues": xp.Select.MAP_KEY_VALUE,
             "getTree": xp.Select.MATCHING_TREE}
+_AGGREGATES = {"count": (xp.Select.COUNT, ExpType.INT), "exists": (xp.Select.EXISTS, ExpType.BOOL)}
 _ALL = Val(True)
 
 
@@ -110,13 +112,14 @@ def _function(parser: Parser, container: ExpType, spec: PathSpec, steps: tuple[x
     parser.expect(")", f" ('{name}()' takes no arguments on a wildcard path)")
     if name == "remove":
         return xp.PathModify(container, int(xp.Select.APPLY), bin_read, xp.RemoveResult(), steps)
-    if name == "count":
-        return CdtRead(ExpType.INT, ListOp.SIZE, None, (), xp.PathSelect(LIST, int(xp.Select.VALUE), bin_read, steps))
+    if name in _AGGREGATES:
+        aggregate, result = _AGGREGATES[name]
+        return xp.PathSelect(result, int(aggregate), bin_read, steps)
     if name in _SELECTS:
         mode = int(_SELECTS[name])
         return xp.PathSelect(container if mode == xp.Select.MATCHING_TREE else LIST, mode, bin_read, steps)
-    parser.fail(f"{name}() does not apply to a wildcard path (count, getValues, getKeys, getKeyValues, "
-                "getTree, modify, remove do)", tok)
+    parser.fail(f"{name}() does not apply to a wildcard path (count, exists, getValues, getKeys, "
+                "getKeyValues, getTree, modify, remove do)", tok)
 
 
 def loop_operand(parser: Parser, tok: Token) -> Expr:

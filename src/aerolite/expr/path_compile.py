@@ -17,7 +17,7 @@ from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Expr
 from aerolite.expr.path_eval import REMOVE, Path, PathError, build
 from aerolite.expr.path_wire import PathOp
-from aerolite.expr.paths import MODE_MASK, LoopVar, PathModify, PathSelect, RemoveResult, Select
+from aerolite.expr.paths import MODE_MASK, SELECT_MODES, LoopVar, PathModify, PathSelect, RemoveResult, Select
 from aerolite.expr.view import UNKNOWN, RecordView
 
 Value = Callable[[RecordView], Any]
@@ -55,8 +55,8 @@ def remove_result(compiler: Compiles, e: RemoveResult, env: Scope) -> Value:
 
 def compile_path_op(compiler: Compiles, env: Scope, op: PathOp) -> Path:
     """The walk of a select/modify by path CDT operation."""
-    has_modify = op.modify is not None
-    if (op.flags & MODE_MASK == Select.APPLY) != has_modify or op.flags & MODE_MASK > Select.APPLY:
+    has_modify, mode = op.modify is not None, op.flags & MODE_MASK
+    if mode != Select.APPLY if has_modify else mode not in SELECT_MODES:
         raise ExprError(f"path flags 0x{op.flags:x} do not fit a {'modify' if has_modify else 'select'}")
     return _path(compiler, env, op)
 

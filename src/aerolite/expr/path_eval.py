@@ -39,6 +39,7 @@ _LIST_FAMILIES = frozenset({0x00, 0x10})
 _MAP_FAMILIES = frozenset({0x00, 0x20})
 _TRUE = Val(True)
 """The filter that stands for "every child"."""
+_VALUE_MODES = frozenset({Select.VALUE, Select.COUNT, Select.EXISTS})
 
 
 class _Remove:
@@ -106,13 +107,16 @@ class Path:
         return bool(self.flags & NO_FAIL)
 
     def select(self, root: Any, r: RecordView) -> Any:
-        """The selection: a flat list for the leaf modes, the pruned tree for MATCHING_TREE."""
+        """The selection: a flat list for the leaf modes, the pruned tree for MATCHING_TREE, the number
+        of values reached for COUNT and whether there is any for EXISTS."""
         _container(root)
         if self.mode == Select.MATCHING_TREE:
             return self._tree(root, 0, r)
         out: list[Any] = []
         self._leaves(root, 0, r, out)
-        return out
+        if self.mode == Select.COUNT:
+            return len(out)
+        return bool(out) if self.mode == Select.EXISTS else out
 
     def modify(self, root: Any, r: RecordView) -> Any:
         """A copy of ``root`` with the modify expression applied to every selected child."""
@@ -130,7 +134,7 @@ class Path:
             if not last:
                 if isinstance(child, (list, dict)):
                     self._leaves(child, level + 1, r, out)
-            elif self.mode == Select.VALUE:
+            elif self.mode in _VALUE_MODES:
                 out.append(child)
             elif self.mode == Select.MAP_KEY:
                 out.append(key)
