@@ -422,6 +422,8 @@ CORPUS: list[Case] = [
       lambda: fe.eq(fe.exp_modify(ExpType.LIST, lb("nums"), fe.num_mul([fe.int_loop_var(LV.VALUE), iv(2)]),
                                   [CTX.all_children()]), fe.list_val([14, 6, 18, 6, 10]))),
     c("$.nums:LIST.*[?(@ == 3)].remove() == [7, 9, 5]", True),
+    c("$.l:LIST.*.modify(@:INT * 2):NO_FAIL == [2, 'x', 6]", True, bins={"l": [1, "x", 3]}),
+    c("$.l:LIST.*.modify(@:INT * 2) == [2, 'x', 6]", False, bins={"l": [1, "x", 3]}),
     c("$.tags:LIST.*[?(@ == 'tech')].count() == 0", False),
     c("$.nums:LIST.*[?(@:STRING == 'x')].count() == 0", False),
     c("$.prefs:MAP.*[?(@key == 'limit')].count() == 1 and $.age > 30", True),

@@ -40,6 +40,8 @@ def test_count_of_a_filtered_wildcard_is_a_count_select() -> None:
     ("$.l:LIST.*[?(@ == 'x')].exists()",
      PathSelect(ExpType.BOOL, 11, L, (FilterStep(FILTER, Apply(Op.EQ, (LoopVar(ExpType.STRING, 1), Val("x")))),))),
     ("$.l:LIST.*.remove()", PathModify(ExpType.LIST, 4, L, RemoveResult(), (FilterStep(FILTER, Val(True)),))),
+    ("$.l:LIST.*.modify(@:INT + 1):NO_FAIL",
+     PathModify(ExpType.LIST, 0x14, L, Apply(Op.ADD, (AT_INT, Val(1))), (FilterStep(FILTER, Val(True)),))),
     ("$.l:LIST.*.modify(@:FLOAT * 2.0)",
      PathModify(ExpType.LIST, 4, L, Apply(Op.MUL, (LoopVar(ExpType.FLOAT, 1), Val(2.0))), (FilterStep(FILTER, Val(True)),))),
 ])

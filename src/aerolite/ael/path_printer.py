@@ -38,10 +38,10 @@ def select(e: xp.PathSelect, text: Text, ctx_part: CtxPart) -> str:
 
 
 def modify(e: xp.PathModify, text: Text, ctx_part: CtxPart) -> str:
-    if e.flags != xp.Select.APPLY or e.type != _container(e.bin):
+    if e.flags & ~xp.NO_FAIL != xp.Select.APPLY or e.type != _container(e.bin):
         raise ExprError(f"a path modify with flags {e.flags} and type {e.type.name} has no AEL spelling")
     action = ".remove()" if isinstance(e.modify, xp.RemoveResult) else f".modify({text(e.modify)})"
-    return _path(e.bin, e.steps, text, ctx_part) + action
+    return _path(e.bin, e.steps, text, ctx_part) + action + (":NO_FAIL" if e.flags & xp.NO_FAIL else "")
 
 
 def loop_var(e: xp.LoopVar, pin: Callable[[ExpType], str]) -> str:

@@ -9,7 +9,7 @@ lists ``{@a,b}`` can stand in a path); each ``*`` is one more level. Without a f
 path reads the values it reaches (a LIST); ``.count()`` is their number, ``.getKeys()`` the map keys,
 ``.getKeyValues()`` a flat key/value list, ``.getTree()`` the bin pruned to what the path reaches,
 ``.exists()`` whether there is any, ``.modify(expr)`` a copy with each reached value replaced (``@`` is the value) and ``.remove()`` a
-copy without them. The bin must be pinned ``:LIST`` / ``:MAP`` unless its first part says which.
+copy without them; ``:NO_FAIL`` after those two keeps a value the expression cannot handle. The bin must be pinned ``:LIST`` / ``:MAP`` unless its first part says which.
 
 Inside a filter, ``@`` is the child's value (``@:INT``, ``@.price:FLOAT`` for a path into it),
 ``@key`` its map key and ``@index`` its list index; unpinned ones take their type from the
@@ -108,10 +108,10 @@ def _function(parser: Parser, container: ExpType, spec: PathSpec, steps: tuple[x
         finally:
             parser.loop_depth -= 1
         parser.expect(")", " to close modify(")
-        return xp.PathModify(container, int(xp.Select.APPLY), bin_read, resolve(value, None), steps)
+        return xp.PathModify(container, _modify_flags(parser), bin_read, resolve(value, None), steps)
     parser.expect(")", f" ('{name}()' takes no arguments on a wildcard path)")
     if name == "remove":
-        return xp.PathModify(container, int(xp.Select.APPLY), bin_read, xp.RemoveResult(), steps)
+        return xp.PathModify(container, _modify_flags(parser), bin_read, xp.RemoveResult(), steps)
     if name in _AGGREGATES:
         aggregate, result = _AGGREGATES[name]
         return xp.PathSelect(result, int(aggregate), bin_read, steps)
@@ -120,6 +120,14 @@ def _function(parser: Parser, container: ExpType, spec: PathSpec, steps: tuple[x
         return xp.PathSelect(container if mode == xp.Select.MATCHING_TREE else LIST, mode, bin_read, steps)
     parser.fail(f"{name}() does not apply to a wildcard path (count, exists, getValues, getKeys, "
                 "getKeyValues, getTree, modify, remove do)", tok)
+
+
+def _modify_flags(parser: Parser) -> int:
+    """APPLY, with NO_FAIL when ``:NO_FAIL`` follows (children the expression cannot handle are kept)."""
+    if not (parser.is_op(":") and parser.peek(1)[:2] == ("name", "NO_FAIL")):
+        return int(xp.Select.APPLY)
+    parser.pos += 2
+    return int(xp.Select.APPLY) | xp.NO_FAIL
 
 
 def loop_operand(parser: Parser, tok: Token) -> Expr:
