@@ -39,6 +39,7 @@ def test_count_of_a_filtered_wildcard_is_a_count_select() -> None:
     ("$.m:MAP.*.*.getTree()", PathSelect(ExpType.MAP, 0, M, (FilterStep(FILTER, Val(True)),) * 2)),
     ("$.l:LIST.*[?(@ == 'x')].exists()",
      PathSelect(ExpType.BOOL, 11, L, (FilterStep(FILTER, Apply(Op.EQ, (LoopVar(ExpType.STRING, 1), Val("x")))),))),
+    ("$.m:MAP.*.get(return: KEY)", PathSelect(ExpType.LIST, 2, M, (FilterStep(FILTER, Val(True)),))),
     ("$.l:LIST.*.remove()", PathModify(ExpType.LIST, 4, L, RemoveResult(), (FilterStep(FILTER, Val(True)),))),
     ("$.l:LIST.*.modify(@:INT + 1):NO_FAIL",
      PathModify(ExpType.LIST, 0x14, L, Apply(Op.ADD, (AT_INT, Val(1))), (FilterStep(FILTER, Val(True)),))),
@@ -50,6 +51,12 @@ def test_wildcard_paths_and_their_functions(text: str, expected: PathSelect | Pa
     whole = parse(f"{text} == {other}")
     assert whole.args[0] == expected  # type: ignore[attr-defined]
     assert parse(to_text(whole)) == whole
+
+
+def test_get_names_the_same_selects() -> None:
+    assert parse("$.m:MAP.*.get(return: COUNT) == 2") == parse("$.m:MAP.*.count() == 2")
+    assert parse("$.m:MAP.*.get() == [1]") == parse("$.m:MAP.* == [1]")
+    assert parse("$.m:MAP.*.get(return: KEY_VALUE) == []") == parse("$.m:MAP.*.getKeyValues() == []")
 
 
 def test_paths_into_the_loop_variable() -> None:
@@ -69,6 +76,7 @@ def test_paths_into_the_loop_variable() -> None:
     ("$.l:LIST.*[?(@ > 1 == 1", "expected ')' to close the path filter", 20),
     ("$.l:LIST.*[?(@ > 1)].size() == 1", "size() does not apply to a wildcard path", 22),
     ("$.l:LIST.*.count() == 'a'", "Cannot compare INT to STRING", 20),
+    ("$.l:LIST.*.get(type: INT) == []", "a wildcard path takes get() or get(return:", 16),
     ("$.l:LIST.[0:2].*.count() == 1", "a wildcard path takes single keys", 10),
     ("$.l:LIST.*[?(@index:STRING == 'a')].count() == 1", "@index is an INT", 14),
     ("$.m:MAP.{@a,b}&[?(@ > 1)]&[?(@ > 2)] == []", "cannot start a path or follow", 26),

@@ -6,7 +6,8 @@ the rest of the path and its trailing function into a ``PathSelect`` / ``PathMod
 never pending), as an 8.2 node compiles it (``.count()`` and ``.exists()`` are the select's own
 COUNT / EXISTS modes). The parts before the wildcard become context steps (only singular parts and key
 lists ``{@a,b}`` can stand in a path); each ``*`` is one more level. Without a function a wildcard
-path reads the values it reaches (a LIST); ``.count()`` is their number, ``.getKeys()`` the map keys,
+path reads the values it reaches (a LIST), as ``.get()`` does (``.get(return: KEY)`` … name the
+other answers); ``.count()`` is their number, ``.getKeys()`` the map keys,
 ``.getKeyValues()`` a flat key/value list, ``.getTree()`` the bin pruned to what the path reaches,
 ``.exists()`` whether there is any, ``.modify(expr)`` a copy with each reached value replaced (``@`` is the value) and ``.remove()`` a
 copy without them; ``:NO_FAIL`` after those two keeps a value the expression cannot handle. The bin must be pinned ``:LIST`` / ``:MAP`` unless its first part says which.
@@ -36,6 +37,10 @@ LOOP_NAMES = {"@": xp.LoopPart.VALUE, "@key": xp.LoopPart.MAP_KEY, "@index": xp.
 _SELECTS = {"getValues": xp.Select.VALUE, "getKeys": xp.Select.MAP_KEY, "getKeyValues": xp.Select.MAP_KEY_VALUE,
             "getTree": xp.Select.MATCHING_TREE}
 _AGGREGATES = {"count": (xp.Select.COUNT, ExpType.INT), "exists": (xp.Select.EXISTS, ExpType.BOOL)}
+_GET_RETURNS: dict[str, tuple[int, ExpType]] = {
+    "VALUE": (xp.Select.VALUE, LIST), "KEY": (xp.Select.MAP_KEY, LIST), "KEY_VALUE": (xp.Select.MAP_KEY_VALUE, LIST),
+    "COUNT": (xp.Select.COUNT, ExpType.INT), "EXISTS": (xp.Select.EXISTS, ExpType.BOOL),
+}
 _ALL = Val(True)
 
 
@@ -101,6 +106,8 @@ def _function(parser: Parser, container: ExpType, spec: PathSpec, steps: tuple[x
     tok = parser.next()
     name = tok[1]
     parser.expect("(")
+    if name == "get":
+        return _get(parser, container, bin_read, steps)
     if name == "modify":
         parser.loop_depth += 1
         try:
@@ -118,8 +125,23 @@ def _function(parser: Parser, container: ExpType, spec: PathSpec, steps: tuple[x
     if name in _SELECTS:
         mode = int(_SELECTS[name])
         return xp.PathSelect(container if mode == xp.Select.MATCHING_TREE else LIST, mode, bin_read, steps)
-    parser.fail(f"{name}() does not apply to a wildcard path (count, exists, getValues, getKeys, "
+    parser.fail(f"{name}() does not apply to a wildcard path (get, count, exists, getValues, getKeys, "
                 "getKeyValues, getTree, modify, remove do)", tok)
+
+
+def _get(parser: Parser, container: ExpType, bin_read: Expr, steps: tuple[xp.Step, ...]) -> Expr:
+    """``.get()`` / ``.get(return: R)`` after ``.get(``: R is VALUE, KEY, KEY_VALUE, COUNT or EXISTS."""
+    mode, result = int(xp.Select.VALUE), LIST
+    if not parser.is_op(")"):
+        key = parser.next()
+        parser.expect(":", " after the parameter name")
+        word = parser.next()
+        if key[1] != "return" or word[1] not in _GET_RETURNS:
+            parser.fail(f"a wildcard path takes get() or get(return: {'|'.join(_GET_RETURNS)}), "
+                        f"not {key[1]}: {word[1]}", key)
+        mode, result = _GET_RETURNS[word[1]]
+    parser.expect(")", " to close get(")
+    return xp.PathSelect(result, mode, bin_read, steps)
 
 
 def _modify_flags(parser: Parser) -> int:
