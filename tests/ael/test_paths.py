@@ -79,6 +79,7 @@ def test_paths_into_the_loop_variable() -> None:
     ("$.l:LIST.*.get(type: INT) == []", "a wildcard path takes get() or get(return:", 16),
     ("$.l:LIST.[0:2].*.count() == 1", "a wildcard path takes single keys", 10),
     ("$.l:LIST.*[?(@index:STRING == 'a')].count() == 1", "@index is an INT", 14),
+    ("let (x = 1) then ($.l:LIST.*[?(@ > ${x})].count() == 1)", "cannot see outer let variables", 36),
     ("$.m:MAP.{@a,b}&[?(@ > 1)]&[?(@ > 2)] == []", "cannot start a path or follow", 26),
     ("$.m:MAP.*&[?(@ > 1)] == []", "cannot start a path or follow", 10),
 ])

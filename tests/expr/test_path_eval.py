@@ -141,6 +141,13 @@ def test_path_results_feed_other_expressions() -> None:
     assert not pred(record(l=[100, 250]))
 
 
+def test_a_filter_does_not_see_the_enclosing_let() -> None:
+    over_x = CTX.all_children_with_filter(fe.gt(fe.int_loop_var(LV.VALUE), fe.var("x")))
+    inner = fe.exp_select_values(T.LIST, fe.list_bin("l"), [over_x])
+    with pytest.raises(ExprError):
+        value(fe.exp_let([fe.def_("x", fe.int_val(1)), inner]), l=[1, 2])
+
+
 def test_loop_variables_outside_a_path_are_rejected() -> None:
     with pytest.raises(ExprError):
         compile_value(decode(base64.b64decode(fe.int_loop_var(LV.VALUE).base64())))

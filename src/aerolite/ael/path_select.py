@@ -85,17 +85,25 @@ def _step(parser: Parser, part: Part, at: Token) -> xp.Step:
 
 def _filter_body(parser: Parser) -> Expr:
     """``expr )]`` after an opening ``[?(``: a boolean evaluated per child, ``@`` in scope."""
-    parser.loop_depth += 1
-    try:
-        at = parser.peek()
-        body = parser.boolean(parser.expression())
-        if parser.known(body) != ExpType.BOOL:
-            parser.fail("a path filter must be a boolean expression", at)
-    finally:
-        parser.loop_depth -= 1
+    at = parser.peek()
+    body = parser.boolean(_in_loop_scope(parser))
+    if parser.known(body) != ExpType.BOOL:
+        parser.fail("a path filter must be a boolean expression", at)
     parser.expect(")", " to close the path filter")
     parser.expect("]", " to close '[?('")
     return body
+
+
+def _in_loop_scope(parser: Parser) -> Expr:
+    """An expression where ``@`` is defined and, as on a node (a filter or modify expression is a
+    separate expression there), the enclosing ``let`` variables are not."""
+    scopes, parser.scopes = parser.scopes, [{}]
+    parser.loop_depth += 1
+    try:
+        return parser.expression()
+    finally:
+        parser.loop_depth -= 1
+        parser.scopes = scopes
 
 
 def _function(parser: Parser, container: ExpType, spec: PathSpec, steps: tuple[xp.Step, ...]) -> Expr:
@@ -109,11 +117,7 @@ def _function(parser: Parser, container: ExpType, spec: PathSpec, steps: tuple[x
     if name == "get":
         return _get(parser, container, bin_read, steps)
     if name == "modify":
-        parser.loop_depth += 1
-        try:
-            value = parser.expression()
-        finally:
-            parser.loop_depth -= 1
+        value = _in_loop_scope(parser)
         parser.expect(")", " to close modify(")
         return xp.PathModify(container, _modify_flags(parser), bin_read, resolve(value, None), steps)
     parser.expect(")", f" ('{name}()' takes no arguments on a wildcard path)")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from aerolite.expr import meta
+from aerolite.expr.codes import ExpType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Expr
 from aerolite.expr.path_eval import REMOVE, Path, PathError, build
@@ -21,6 +22,7 @@ from aerolite.expr.paths import MODE_MASK, SELECT_MODES, LoopVar, PathModify, Pa
 from aerolite.expr.view import UNKNOWN, RecordView
 
 Value = Callable[[RecordView], Any]
+_EXACT = {ExpType.INT: int, ExpType.FLOAT: float, ExpType.STRING: str, ExpType.BOOL: bool}
 
 
 class Scope(Protocol):
@@ -39,7 +41,12 @@ def loop_var(compiler: Compiles, e: LoopVar, env: Scope) -> Value:
     cell = env.loop
     if cell is None:
         raise ExprError("a loop variable is only defined inside a path filter or modify expression")
-    part, is_type = e.part, meta.IS_TYPE[e.type]
+    part, is_type, exact = e.part, meta.IS_TYPE[e.type], _EXACT.get(e.type)
+    if exact is not None:
+        def read_exact(r: RecordView) -> Any:
+            v = cell[part]
+            return v if type(v) is exact else UNKNOWN
+        return read_exact
 
     def read(r: RecordView) -> Any:
         v = cell[part]
