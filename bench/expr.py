@@ -7,15 +7,14 @@ cold compile of a 3-clause filter <= 20 us, cached <= 1 us, evaluation >= 50 % o
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from aerolite.ael import clear_caches, filter_from_text
 from aerolite.engine.record import Record
+from table import report
 
 THREE_CLAUSE = "$.age > 25 and $.country == 'US' and $.score >= 50.5"
 SIMPLE = "$.age > 25"
@@ -103,14 +102,7 @@ def main() -> None:
         ("complex filter eval", f"{complex_c / 1e6:.2f} M rec/s vs lambda {complex_h / 1e6:.2f} M",
          f"{complex_c / complex_h:.0%} (>= 50%)"),
     ]
-    width = max(len(r[0]) for r in rows)
-    mid = max(len(r[1]) for r in rows)
-    print(f"{'measure':<{width}}  {'result':<{mid}}  aim")
-    for name, result, aim in rows:
-        print(f"{name:<{width}}  {result:<{mid}}  {aim}")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "expr.json").write_text(json.dumps(results, indent=2))
+    report("expr", ("measure", "result", "aim"), rows, results)
 
 
 if __name__ == "__main__":

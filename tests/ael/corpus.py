@@ -396,8 +396,11 @@ CORPUS: list[Case] = [
       lambda: fe.geo_compare(fe.geo_bin("loc"), fe.geo_val('{"type":"AeroCircle","coordinates":[[0.0,0.0],10.0]}'))),
     # path expressions: wildcards, filters with loop variables, what a wildcard path answers
     c("$.nums:LIST.*[?(@ > 4)].count() == 3", True,
-      lambda: fe.eq(fe.list_size(fe.exp_select_values(ExpType.LIST, lb("nums"), [CTX.all_children_with_filter(
-          fe.gt(fe.int_loop_var(LV.VALUE), iv(4)))]), []), iv(3))),
+      lambda: fe.eq(fe.exp_select_by_path(ExpType.INT, 10, lb("nums"), [CTX.all_children_with_filter(
+          fe.gt(fe.int_loop_var(LV.VALUE), iv(4)))]), iv(3))),
+    c("$.nums:LIST.*[?(@ == 9)].exists()", True,
+      lambda: fe.exp_select_by_path(ExpType.BOOL, 11, lb("nums"), [CTX.all_children_with_filter(
+          fe.eq(fe.int_loop_var(LV.VALUE), iv(9)))])),
     c("$.l:LIST.*[?(@:INT > 200)].count() == 3", True, bins={"l": [100, 250, 300, 400]}),
     c("$.l:LIST.*[?(@:INT > 200)].count() == 3", False, bins={"l": [100, 250, 300]}),
     c("$.nums:LIST.*[?(@index < 2)] == [7, 3]", True),
@@ -419,6 +422,8 @@ CORPUS: list[Case] = [
       lambda: fe.eq(fe.exp_modify(ExpType.LIST, lb("nums"), fe.num_mul([fe.int_loop_var(LV.VALUE), iv(2)]),
                                   [CTX.all_children()]), fe.list_val([14, 6, 18, 6, 10]))),
     c("$.nums:LIST.*[?(@ == 3)].remove() == [7, 9, 5]", True),
+    c("$.l:LIST.*.modify(@:INT * 2):NO_FAIL == [2, 'x', 6]", True, bins={"l": [1, "x", 3]}),
+    c("$.l:LIST.*.modify(@:INT * 2) == [2, 'x', 6]", False, bins={"l": [1, "x", 3]}),
     c("$.tags:LIST.*[?(@ == 'tech')].count() == 0", False),
     c("$.nums:LIST.*[?(@:STRING == 'x')].count() == 0", False),
     c("$.prefs:MAP.*[?(@key == 'limit')].count() == 1 and $.age > 30", True),

@@ -30,6 +30,11 @@ async def rows(client: Any) -> dict[int, an.Key]:
     return keys
 
 
+def compiled(text: str) -> Any:
+    """The AEL text compiled by aerolite, as the official client's expression object."""
+    return an.FilterExpression.from_base64(base64.b64encode(to_wire(text)).decode())
+
+
 async def matching(session: Any, text: str) -> list[int]:
     stream = await session.query(aerospike_sdk.DataSet.of("test", SET)).where(text).execute()
     return sorted(r.record.bins["i"] for r in await stream.collect())
@@ -53,7 +58,7 @@ async def test_background_update_where_path_filter(client: Any, official_session
 
 async def test_client_compiled_path_filters_agree(client: Any, rows: dict[int, an.Key]) -> None:
     policy = an.QueryPolicy()
-    policy.filter_expression = an.FilterExpression.from_base64(base64.b64encode(to_wire(MANY_BIG)).decode())
+    policy.filter_expression = compiled(MANY_BIG)
     found = sorted([r.bins["i"] async for r in await client.query(an.Statement("test", SET), an.PartitionFilter.all(),
                                                                   policy=policy)])
     assert found == [0, 3]
@@ -81,3 +86,15 @@ async def test_sdk_path_builders_read_and_write_nested_values(client: Any, offic
     over_104 = FilterExpression.gt(value, FilterExpression.int_val(104))
     await official_session.update(ds.id("builders")).bin("m").on_map_key("a").on_each_child_where(over_104).remove_matches().execute()
     assert (await client.get(key)).bins["m"] == {"a": [101], "b": [120]}
+
+
+async def test_a_pin_that_cannot_apply_is_op_not_applicable(client: Any, rows: dict[int, an.Key]) -> None:
+    count = compiled(MANY_BIG.split(" == ")[0])
+    rec = await client.operate(rows[0], [an.ExpOperation.read("n", count)])
+    assert rec.bins["n"] == 3
+    with pytest.raises(an.exceptions.ServerError) as info:  # "x" is no INT: the filter cannot decide
+        await client.operate(rows[4], [an.ExpOperation.read("n", count)])
+    assert int(info.value.result_code) == 26
+    lenient = compiled("$.l:LIST.*.modify(@:INT + 1):NO_FAIL")
+    rec = await client.operate(rows[4], [an.ExpOperation.read("l", lenient)])
+    assert rec.bins["l"] == ["x", 901, 1001, 1101]

@@ -62,6 +62,10 @@ async def test_select_by_path_operations(client: Any) -> None:
     assert rec.bins["d"] == {"x": {"b": 5}, "y": {"c": 9}}
     rec = await client.operate(key, [CdtOperation.select_values("d", [CTX.map_keys_in(["y", "z"]), CTX.all_children()])])
     assert rec.bins["d"] == [9]
+    rec = await client.operate(key, [CdtOperation.select_by_path("d", 10, [CTX.all_children(), big])])
+    assert rec.bins["d"] == 2  # 8.2's COUNT mode
+    rec = await client.operate(key, [CdtOperation.select_by_path("d", 11, [CTX.map_key("x"), big])])
+    assert rec.bins["d"] is True  # and EXISTS
 
 
 async def test_modify_by_path_operations_change_the_stored_bin(client: Any) -> None:
@@ -168,3 +172,14 @@ async def test_in_list_map_keys_and_map_values(client: Any) -> None:
         ExpOperation.read("alpha_in", fe.in_list(fe.string_val("alpha"), keys)),
     ])
     assert rec.bins == {"present": True, "absent": False, "keys": ["alpha", "beta"], "values": [1, 2], "alpha_in": True}
+
+
+async def test_path_operations_in_batch_rows(client: Any) -> None:
+    keys = [await fresh(client, f"batch{i}", {"l": [i, 10 * i, 100 * i]}) for i in (1, 2)]
+    over_5 = CTX.all_children_with_filter(fe.gt(fe.int_loop_var(LV.VALUE), fe.int_val(5)))
+    results = await client.batch_operate(keys, [
+        [CdtOperation.select_values("l", [over_5])],
+        [CdtOperation.remove("l", [over_5]), ExpOperation.read("n", fe.list_size(fe.list_bin("l"), []))],
+    ])
+    assert [r.record.bins for r in results] == [{"l": [10, 100]}, {"l": None, "n": 1}]
+    assert [(await client.get(k)).bins["l"] for k in keys] == [[1, 10, 100], [2]]

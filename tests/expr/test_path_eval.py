@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from aerospike_native import CTX, FilterExpression, LoopVarPart, MapReturnType, ModifyFlags, SelectFlags
 from aerospike_native import ExpType as NativeExpType
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aerolite.engine.cdt.apply import cdt_modify, cdt_read
 from aerolite.engine.record import Record
@@ -48,6 +50,8 @@ def test_values_of_filtered_children_in_key_order() -> None:
     assert got == [34.0]
     keys = value(fe.exp_select_map_keys(T.LIST, fe.map_bin("d"), [CTX.all_children(), CTX.all_children()]), d=DAYS)
     assert keys == ["book", "ferry", "food", "game", "plants", "stickers"]
+    assert value(fe.exp_select_by_path(T.INT, 10, fe.map_bin("d"), [CTX.all_children(), CTX.all_children()]), d=DAYS) == 6
+    assert value(fe.exp_select_by_path(T.BOOL, 11, fe.map_bin("d"), [CTX.map_key("Day9"), CTX.all_children()]), d=DAYS) is False
     pairs = value(fe.exp_select_map_entries(T.LIST, fe.map_bin("d"), [CTX.map_key("Day2"), CTX.all_children()]), d=DAYS)
     assert pairs == ["food", 34.0, "game", 12.99]
 
@@ -137,6 +141,13 @@ def test_path_results_feed_other_expressions() -> None:
     assert not pred(record(l=[100, 250]))
 
 
+def test_a_filter_does_not_see_the_enclosing_let() -> None:
+    over_x = CTX.all_children_with_filter(fe.gt(fe.int_loop_var(LV.VALUE), fe.var("x")))
+    inner = fe.exp_select_values(T.LIST, fe.list_bin("l"), [over_x])
+    with pytest.raises(ExprError):
+        value(fe.exp_let([fe.def_("x", fe.int_val(1)), inner]), l=[1, 2])
+
+
 def test_loop_variables_outside_a_path_are_rejected() -> None:
     with pytest.raises(ExprError):
         compile_value(decode(base64.b64decode(fe.int_loop_var(LV.VALUE).base64())))
@@ -174,3 +185,64 @@ def test_cdt_operation_form_and_its_result_codes() -> None:
         cdt_modify(record(l=["x"]), "l", op_bytes(ALL_CHILDREN, 4, b"\x93\x16\x93\x7a\x02\x01\x02"))
     assert info.value.code == ResultCode.SERVER_ERROR
     assert ModifyFlags.NO_FAIL == 0x10
+
+
+# Properties over random nested values and paths (NO_FAIL, so only a step's family can fail).
+SCALARS = st.one_of(st.integers(-20, 20), st.sampled_from(["a", "b", "zz"]))
+NESTED = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                      st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3)),
+                      max_leaves=12)
+STEP = st.one_of(st.just(("all", None)), st.tuples(st.just("over"), st.integers(-5, 5)),
+                 st.tuples(st.just("key"), st.sampled_from(["a", "b"])), st.tuples(st.just("index"), st.integers(-3, 3)))
+
+
+def native_ctx(step: tuple[str, Any]) -> Any:
+    kind, arg = step
+    if kind == "all":
+        return CTX.all_children()
+    if kind == "over":
+        return CTX.all_children_with_filter(fe.gt(fe.int_loop_var(LV.VALUE), fe.int_val(arg)))
+    return CTX.map_key(arg) if kind == "key" else CTX.list_index(arg)
+
+
+class WrongFamilyError(Exception):
+    pass
+
+
+def reference(node: Any, steps: list[tuple[str, Any]]) -> list[Any]:
+    """What a select of values reaches, written out plainly."""
+    (kind, arg), rest = steps[0], steps[1:]
+    if (kind == "key" and not isinstance(node, dict)) or (kind == "index" and not isinstance(node, list)):
+        raise WrongFamilyError
+    children = [v for _, v in sorted(node.items())] if isinstance(node, dict) else list(node)
+    if kind == "over":
+        children = [c for c in children if type(c) is int and c > arg]
+    elif kind == "key":
+        children = [node[arg]] if arg in node else []
+    elif kind == "index":
+        children = [node[arg]] if -len(node) <= arg < len(node) else []
+    if not rest:
+        return children
+    return [leaf for c in children if isinstance(c, (list, dict)) for leaf in reference(c, rest)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.lists(NESTED, max_size=4), st.dictionaries(st.sampled_from(["a", "b", "c"]), NESTED, max_size=3)),
+       st.lists(STEP, min_size=1, max_size=3))
+def test_select_matches_a_plain_walk_and_remove_empties_it(root: Any, steps: list[tuple[str, Any]]) -> None:
+    ctx = [native_ctx(s) for s in steps]
+    no_fail = SelectFlags.NO_FAIL
+    t = T.MAP if isinstance(root, dict) else T.LIST
+    binexp = fe.map_bin("r") if isinstance(root, dict) else fe.list_bin("r")
+    got = value(fe.exp_select_by_path(T.LIST, SelectFlags.VALUE | no_fail, binexp, ctx), r=root)
+    try:
+        expected = reference(root, steps)
+    except WrongFamilyError:
+        assert got is UNKNOWN
+        return
+    assert got == expected
+    assert value(fe.exp_select_by_path(T.INT, 10 | no_fail, binexp, ctx), r=root) == len(expected)
+    assert value(fe.exp_select_by_path(T.BOOL, 11 | no_fail, binexp, ctx), r=root) is bool(expected)
+    if all(kind != "index" for kind, _ in steps):  # removing by index shifts the next element into place
+        pruned = value(fe.exp_modify_by_path(t, ModifyFlags.NO_FAIL, binexp, fe.remove_result(), ctx), r=root)
+        assert value(fe.exp_select_by_path(T.LIST, SelectFlags.VALUE | no_fail, binexp, ctx), r=pruned) == []

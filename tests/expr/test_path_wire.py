@@ -61,6 +61,11 @@ CASES: list[tuple[Expr, Callable[[], Any]]] = [
                                    [CTX.all_children_with_filter(native_gt5())])),
     (PathSelect(ExpType.LIST, Select.VALUE, L, (ALL,)),
      lambda: fe.exp_select_values(NativeExpType.LIST, fe.list_bin("l"), [CTX.all_children()])),
+    (PathSelect(ExpType.INT, Select.COUNT, L, (ALL,)),
+     lambda: fe.exp_select_by_path(NativeExpType.INT, 10, fe.list_bin("l"), [CTX.all_children()])),
+    (PathSelect(ExpType.BOOL, Select.EXISTS | 0x10, M, (FilterStep(FILTER, GT5),)),
+     lambda: fe.exp_select_by_path(NativeExpType.BOOL, 11 | SelectFlags.NO_FAIL, fe.map_bin("m"),
+                                   [CTX.all_children_with_filter(native_gt5())])),
     (PathSelect(ExpType.LIST, Select.MAP_KEY, M, (ALL,)),
      lambda: fe.exp_select_map_keys(NativeExpType.LIST, fe.map_bin("m"), [CTX.all_children()])),
     (PathSelect(ExpType.LIST, Select.MAP_KEY_VALUE, M, (ALL,)),
@@ -144,7 +149,7 @@ def steps(draw: st.DrawFn) -> list[Pair]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(steps(), st.sampled_from([0, 1, 2, 3]), st.booleans(), st.booleans())
+@given(steps(), st.sampled_from([0, 1, 2, 3, 10, 11]), st.booleans(), st.booleans())
 def test_nested_paths_round_trip_against_the_builders(path: list[Pair], mode: int, no_fail: bool, modify: bool) -> None:
     ir_steps = tuple(step for step, _ in path)
     ctx = [c for _, c in path]

@@ -379,7 +379,8 @@ class Parser:
             return self.path()
         if kind == "var":
             if not any(value in scope for scope in self.scopes):
-                self.fail(f"variable ${{{value}}} is not defined by an enclosing let", tok)
+                hidden = " (a path filter or modify() cannot see outer let variables)" if self.loop_depth else ""
+                self.fail(f"variable ${{{value}}} is not defined by an enclosing let{hidden}", tok)
             return Var(value)
         if kind == "param":
             if value >= len(self.params):

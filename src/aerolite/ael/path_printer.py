@@ -19,29 +19,29 @@ from aerolite.values.types import Special
 
 Text = Callable[[Expr], str]
 CtxPart = Callable[[Ctx], str]
-_SUFFIX: dict[int, str] = {xp.Select.VALUE: "", xp.Select.MAP_KEY: ".getKeys()", xp.Select.MAP_KEY_VALUE: ".getKeyValues()",
-                           xp.Select.MATCHING_TREE: ".getTree()"}
+# mode → (function written after the path, the result type the parser gives it; None: the bin's)
+_SUFFIX: dict[int, tuple[str, ExpType | None]] = {
+    xp.Select.VALUE: ("", ExpType.LIST), xp.Select.MAP_KEY: (".getKeys()", ExpType.LIST),
+    xp.Select.MAP_KEY_VALUE: (".getKeyValues()", ExpType.LIST), xp.Select.MATCHING_TREE: (".getTree()", None),
+    xp.Select.COUNT: (".count()", ExpType.INT), xp.Select.EXISTS: (".exists()", ExpType.BOOL),
+}
 _LOOP_NAME = {xp.LoopPart.VALUE: "@", xp.LoopPart.MAP_KEY: "@key", xp.LoopPart.INDEX: "@index"}
 
 
 def select(e: xp.PathSelect, text: Text, ctx_part: CtxPart) -> str:
-    declared = _container(e.bin) if e.flags == xp.Select.MATCHING_TREE else ExpType.LIST
-    if e.flags not in _SUFFIX or e.type != declared:
+    if e.flags not in _SUFFIX:
+        raise ExprError(f"a path select with flags {e.flags} has no AEL spelling")
+    suffix, declared = _SUFFIX[e.flags]
+    if e.type != (_container(e.bin) if declared is None else declared):
         raise ExprError(f"a path select with flags {e.flags} and type {e.type.name} has no AEL spelling")
-    return _path(e.bin, e.steps, text, ctx_part) + _SUFFIX[e.flags]
+    return _path(e.bin, e.steps, text, ctx_part) + suffix
 
 
 def modify(e: xp.PathModify, text: Text, ctx_part: CtxPart) -> str:
-    if e.flags != xp.Select.APPLY or e.type != _container(e.bin):
+    if e.flags & ~xp.NO_FAIL != xp.Select.APPLY or e.type != _container(e.bin):
         raise ExprError(f"a path modify with flags {e.flags} and type {e.type.name} has no AEL spelling")
     action = ".remove()" if isinstance(e.modify, xp.RemoveResult) else f".modify({text(e.modify)})"
-    return _path(e.bin, e.steps, text, ctx_part) + action
-
-
-def count(e: xp.PathSelect, text: Text, ctx_part: CtxPart) -> str:
-    if e.flags != xp.Select.VALUE or e.type != ExpType.LIST:
-        raise ExprError("only the count of a path's values has an AEL spelling")
-    return _path(e.bin, e.steps, text, ctx_part) + ".count()"
+    return _path(e.bin, e.steps, text, ctx_part) + action + (":NO_FAIL" if e.flags & xp.NO_FAIL else "")
 
 
 def loop_var(e: xp.LoopVar, pin: Callable[[ExpType], str]) -> str:

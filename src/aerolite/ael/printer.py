@@ -209,8 +209,6 @@ def _selector(container: ExpType, kind: str, args: tuple[Any, ...], inverted: bo
 def _cdt(e: CdtRead) -> str:
     if e.op == ListOp.GET_ALL_BY_VALUE and e.return_type == ReturnType.EXISTS and not e.ctx:
         return f"({to_text(e.args[0])} in {to_text(e.bin)})"
-    if isinstance(e.bin, PathSelect) and e.op == ListOp.SIZE and not e.ctx:
-        return path_printer.count(e.bin, to_text, _ctx_part)
     root = e.bin
     on_loop = isinstance(root, LoopVar) and root.part == LoopPart.VALUE
     if not isinstance(root, (BinRead, LoopVar)) or not all(isinstance(a, Val) for a in e.args):

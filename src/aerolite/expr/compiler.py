@@ -126,7 +126,9 @@ class _Env:
     """The loop-variable cell of the innermost path filter or modify expression."""
 
     def with_loop(self, cell: list[Any]) -> _Env:
-        return _Env(self.types, self.cells, cell)
+        """The scope of a path filter or modify expression: its own loop cell and, as on a node (each is
+        a separate expression there), no variables of the enclosing ``let``."""
+        return _Env(loop=cell)
 
 
 class _Compiler:

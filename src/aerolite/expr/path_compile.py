@@ -13,14 +13,16 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from aerolite.expr import meta
+from aerolite.expr.codes import ExpType
 from aerolite.expr.errors import ExprError
 from aerolite.expr.nodes import Expr
 from aerolite.expr.path_eval import REMOVE, Path, PathError, build
 from aerolite.expr.path_wire import PathOp
-from aerolite.expr.paths import MODE_MASK, LoopVar, PathModify, PathSelect, RemoveResult, Select
+from aerolite.expr.paths import MODE_MASK, SELECT_MODES, LoopVar, PathModify, PathSelect, RemoveResult, Select
 from aerolite.expr.view import UNKNOWN, RecordView
 
 Value = Callable[[RecordView], Any]
+_EXACT = {ExpType.INT: int, ExpType.FLOAT: float, ExpType.STRING: str, ExpType.BOOL: bool}
 
 
 class Scope(Protocol):
@@ -39,7 +41,12 @@ def loop_var(compiler: Compiles, e: LoopVar, env: Scope) -> Value:
     cell = env.loop
     if cell is None:
         raise ExprError("a loop variable is only defined inside a path filter or modify expression")
-    part, is_type = e.part, meta.IS_TYPE[e.type]
+    part, is_type, exact = e.part, meta.IS_TYPE[e.type], _EXACT.get(e.type)
+    if exact is not None:
+        def read_exact(r: RecordView) -> Any:
+            v = cell[part]
+            return v if type(v) is exact else UNKNOWN
+        return read_exact
 
     def read(r: RecordView) -> Any:
         v = cell[part]
@@ -55,8 +62,8 @@ def remove_result(compiler: Compiles, e: RemoveResult, env: Scope) -> Value:
 
 def compile_path_op(compiler: Compiles, env: Scope, op: PathOp) -> Path:
     """The walk of a select/modify by path CDT operation."""
-    has_modify = op.modify is not None
-    if (op.flags & MODE_MASK == Select.APPLY) != has_modify or op.flags & MODE_MASK > Select.APPLY:
+    has_modify, mode = op.modify is not None, op.flags & MODE_MASK
+    if mode != Select.APPLY if has_modify else mode not in SELECT_MODES:
         raise ExprError(f"path flags 0x{op.flags:x} do not fit a {'modify' if has_modify else 'select'}")
     return _path(compiler, env, op)
 

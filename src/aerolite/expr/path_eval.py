@@ -39,6 +39,11 @@ _LIST_FAMILIES = frozenset({0x00, 0x10})
 _MAP_FAMILIES = frozenset({0x00, 0x20})
 _TRUE = Val(True)
 """The filter that stands for "every child"."""
+_VALUE_MODES = frozenset({Select.VALUE, Select.COUNT, Select.EXISTS})
+_MAP_KEY = 0x22
+_KEY_PART, _INDEX_PART = 0, 2
+"""Where the loop-variable cell keeps a map key and a list index (the value sits at 1)."""
+_MISSING = object()
 
 
 class _Remove:
@@ -96,23 +101,24 @@ class Path:
     flags: int
     cell: list[Any]
     modify_value: Value | None = None
+    mode: int = field(init=False)
+    no_fail: bool = field(init=False)
 
-    @property
-    def mode(self) -> int:
-        return self.flags & MODE_MASK
-
-    @property
-    def no_fail(self) -> bool:
-        return bool(self.flags & NO_FAIL)
+    def __post_init__(self) -> None:
+        self.mode = self.flags & MODE_MASK
+        self.no_fail = bool(self.flags & NO_FAIL)
 
     def select(self, root: Any, r: RecordView) -> Any:
-        """The selection: a flat list for the leaf modes, the pruned tree for MATCHING_TREE."""
+        """The selection: a flat list for the leaf modes, the pruned tree for MATCHING_TREE, the number
+        of values reached for COUNT and whether there is any for EXISTS."""
         _container(root)
         if self.mode == Select.MATCHING_TREE:
             return self._tree(root, 0, r)
         out: list[Any] = []
         self._leaves(root, 0, r, out)
-        return out
+        if self.mode == Select.COUNT:
+            return len(out)
+        return bool(out) if self.mode == Select.EXISTS else out
 
     def modify(self, root: Any, r: RecordView) -> Any:
         """A copy of ``root`` with the modify expression applied to every selected child."""
@@ -120,21 +126,20 @@ class Path:
         return self._apply(root, 0, r)
 
     def _leaves(self, node: Any, level: int, r: RecordView, out: list[Any]) -> None:
-        last = level + 1 == len(self.levels)
-        is_map = isinstance(node, dict)
-        if last and not is_map and self.mode in (Select.MAP_KEY, Select.MAP_KEY_VALUE) and node:
-            if not self.no_fail:
-                _fail(ResultCode.BIN_TYPE_ERROR, "map keys selected from a list")
-            return
-        for _, key, child in self._pick(node, level, r):
-            if not last:
+        mode = self.mode
+        if level + 1 < len(self.levels):
+            for _, _, child in self._pick(node, level, r):
                 if isinstance(child, (list, dict)):
                     self._leaves(child, level + 1, r, out)
-            elif self.mode == Select.VALUE:
-                out.append(child)
-            elif self.mode == Select.MAP_KEY:
-                out.append(key)
-            else:
+        elif mode in _VALUE_MODES:
+            out += [child for _, _, child in self._pick(node, level, r)]
+        elif not isinstance(node, dict):
+            if node and not self.no_fail:
+                _fail(ResultCode.BIN_TYPE_ERROR, "map keys selected from a list")
+        elif mode == Select.MAP_KEY:
+            out += [key for _, key, _ in self._pick(node, level, r)]
+        else:
+            for _, key, child in self._pick(node, level, r):
                 out += (key, child)
 
     def _tree(self, node: Any, level: int, r: RecordView) -> Any:
@@ -144,16 +149,26 @@ class Path:
         return _like(node, kept)
 
     def _apply(self, node: Any, level: int, r: RecordView) -> Any:
-        last = level + 1 == len(self.levels)
+        picked = self._pick(node, level, r)
         changes: dict[Any, Any] = {}
-        for slot, key, child in self._pick(node, level, r):
-            if not last:
+        if level + 1 < len(self.levels):
+            for slot, _, child in picked:
                 if isinstance(child, (list, dict)):
                     changes[slot] = self._apply(child, level + 1, r)
-                continue
-            self._bind(node, key, child, slot)
-            assert self.modify_value is not None
-            value = self.modify_value(r)
+        elif picked:
+            changes = self._modified(node, picked, r)
+        return _rebuilt(node, changes) if changes else node
+
+    def _modified(self, node: Any, picked: list[tuple[Any, Any, Any]], r: RecordView) -> dict[Any, Any]:
+        """Slot → new value (or REMOVE) for the children picked at the last level."""
+        modify, cell, changes = self.modify_value, self.cell, {}
+        assert modify is not None
+        bound = _KEY_PART if isinstance(node, dict) else _INDEX_PART
+        cell[_KEY_PART + _INDEX_PART - bound] = UNKNOWN
+        for slot, _, child in picked:
+            cell[bound] = slot
+            cell[1] = child
+            value = modify(r)
             if value is UNKNOWN:
                 if self.no_fail:
                     continue
@@ -161,13 +176,7 @@ class Path:
             if isinstance(value, Special):
                 _fail(ResultCode.BIN_TYPE_ERROR, "a path cannot store INF or WILDCARD")
             changes[slot] = value
-        if not changes:
-            return node
-        if isinstance(node, dict):
-            items = [(k, changes.get(k, v)) for k, v in node.items() if changes.get(k) is not REMOVE]
-        else:
-            items = [(i, changes.get(i, v)) for i, v in enumerate(node) if changes.get(i) is not REMOVE]
-        return _like(node, items, resort=True)
+        return changes
 
     def _bind(self, node: Any, key: Any, child: Any, index: Any) -> None:
         cell = self.cell
@@ -184,6 +193,11 @@ class Path:
         if step.kind & 0xF0 not in (_MAP_FAMILIES if is_map else _LIST_FAMILIES):
             _fail(ResultCode.PARAMETER_ERROR, f"path step 0x{step.kind:x} does not apply to a "
                   f"{'map' if is_map else 'list'}")
+        if step.kind & 0x0F == _FILTER and not step.narrow:
+            return self._filtered(step.test, node, is_map, r)
+        if step.kind == _MAP_KEY and is_map and type(step.operand) is str and not step.narrow:
+            child = node.get(step.operand, _MISSING)  # a str key equals only itself: one lookup
+            return [] if child is _MISSING else [(step.operand, step.operand, child)]
         if is_map:
             items = sorted_items(node)
             keys: list[Any] = [k for k, _ in items]
@@ -201,9 +215,25 @@ class Path:
             return [(keys[i], keys[i], values[i]) for i in chosen]
         return [(i, None, values[i]) for i in chosen]
 
+    def _filtered(self, test: Value | None, node: Any, is_map: bool, r: RecordView) -> list[tuple[Any, Any, Any]]:
+        """``_pick`` for the commonest step, every child for which ``test`` holds, in one tight loop."""
+        pairs = sorted_items(node) if is_map else enumerate(node)
+        if test is None:
+            return [(slot, slot if is_map else None, v) for slot, v in pairs]
+        cell, decide, out = self.cell, self._decide, []
+        bound = _KEY_PART if is_map else _INDEX_PART
+        cell[_KEY_PART + _INDEX_PART - bound] = UNKNOWN
+        for slot, v in pairs:
+            cell[bound] = slot
+            cell[1] = v
+            verdict = test(r)
+            if verdict is True or (verdict is not False and decide(verdict)):
+                out.append((slot, slot if is_map else None, v))
+        return out
+
     def _test(self, step: LevelStep, node: Any, key: Any, value: Any, i: int, r: RecordView) -> bool:
         base, is_map = step.kind & 0x0F, isinstance(node, dict)
-        if base == _FILTER:
+        if base == _FILTER:  # with AND filters after it; ``_filtered`` takes the others
             return True if step.test is None else self._decide(self._run(step.test, node, key, value, i, r))
         if base == _VALUE:
             return same(value, step.operand)
@@ -244,6 +274,15 @@ def _positional(base: int, operand: Any, keys: list[Any], values: list[Any], is_
 def _container(value: Any) -> None:
     if not isinstance(value, (list, dict)):
         _fail(ResultCode.BIN_TYPE_ERROR, f"a path needs a list or map, not a {type(value).__name__}")
+
+
+def _rebuilt(node: Any, changes: dict[Any, Any]) -> Any:
+    """A copy of ``node`` with ``changes`` (slot → new value or REMOVE) applied."""
+    if isinstance(node, dict):
+        items = [(k, changes.get(k, v)) for k, v in node.items()]
+        return _like(node, [(k, v) for k, v in items if v is not REMOVE])
+    values = [changes.get(i, v) for i, v in enumerate(node)]
+    return _like(node, [(None, v) for v in values if v is not REMOVE], resort=True)
 
 
 def _like(node: Any, items: list[tuple[Any, Any]], resort: bool = False) -> Any:

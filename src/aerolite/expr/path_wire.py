@@ -61,7 +61,7 @@ def read_call(cursor: Cursor, result: ExpType, system: int, count: int, depth: i
     cursor.pos += len(_PATH_HEAD)
     steps, flags = read_body(cursor, count, depth)
     if system == CALL_SYSTEM_CDT:
-        if count != 3 or flags & xp.MODE_MASK > xp.Select.MAP_KEY_VALUE:
+        if count != 3 or flags & xp.MODE_MASK not in xp.SELECT_MODES:
             raise cursor.fail("a select by path takes [0xfe, steps, flags] with a select mode")
         return xp.PathSelect(result, flags, cursor.expr(depth), steps)
     if system != xp.MODIFY_SYSTEM or count != 4 or flags & xp.MODE_MASK != xp.Select.APPLY:

@@ -44,6 +44,13 @@ class Select(IntEnum):
     MAP_KEY = 2
     MAP_KEY_VALUE = 3
     APPLY = 4
+    COUNT = 10
+    EXISTS = 11
+
+
+SELECT_MODES = frozenset({Select.MATCHING_TREE, Select.VALUE, Select.MAP_KEY, Select.MAP_KEY_VALUE, Select.COUNT,
+                          Select.EXISTS})
+"""The modes a select may ask for (COUNT and EXISTS are 8.2's aggregates over the values reached)."""
 
 
 NO_FAIL = 0x10
