@@ -40,7 +40,7 @@ function statusOf(job) {
 }
 
 function kindOf(type) {
-  return { "background-ops": "update", "background-udf": "udf" }[type] || type || "job";
+  return { "background-ops": "write ops", "background-udf": "udf" }[type] || type || "job";
 }
 
 // A rate-over-time chart: an area under a line, scaled to the highest rate seen.
@@ -111,9 +111,8 @@ function renderFailures(box, job) {
   box.hidden = !job.failed;
   if (!job.failed) return;
   const items = f ? f.items : [];
-  box.querySelector("summary").textContent = f && !f.kept
-    ? fmtInt(job.failed) + " failed records"
-    : fmtInt(job.failed) + " failed records · " + (items.length === job.failed ? "all" : "first " + items.length) + " shown";
+  const shown = !items.length ? "" : items.length === job.failed ? " · all shown" : " · first " + items.length + " shown";
+  box.querySelector("summary").textContent = fmtInt(job.failed) + " failed records" + shown;
   const note = box.querySelector(".note");
   note.textContent = f && !f.kept ? f.note : "";
   box.querySelector(".fail-wrap")?.remove();
