@@ -122,6 +122,7 @@ def test_a_job_shows_its_failed_records(monitor: Monitor, cluster: Cluster, set_
     job = job_of(monitor.url, task)
     failing = sorted(i for i in range(90) if i % 9 == 4)
     assert (job["done"], job["failed"], job["written"]) == (True, len(failing), 90 - len(failing))
+    assert (job["type"], job["udf"]) == ("background-udf", "monitor_picky.bump")
     failures = job["failures"]
     assert failures["kept"] is True
     assert sorted(int(item["key"]) for item in failures["items"]) == failing

@@ -138,7 +138,7 @@ function renderJob(card, job) {
   card.className = "job " + st.card;
   card.dataset.status = job.done ? job.result : "running";
   card.dataset.percent = String(job.percent);
-  card.querySelector(".kind").textContent = kindOf(job.type);
+  card.querySelector(".kind").textContent = kindOf(job.type) + (job.udf ? " " + job.udf : "");
   card.querySelector(".target").textContent = job.namespace + "/" + (job.set || "*");
   const status = card.querySelector(".status");
   status.className = "status " + st.cls;
