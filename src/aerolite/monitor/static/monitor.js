@@ -115,6 +115,9 @@ function renderFailures(box, job) {
   box.querySelector("summary").textContent = fmtInt(job.failed) + " failed records" + shown;
   const note = box.querySelector(".note");
   note.textContent = f && !f.kept ? f.note : "";
+  const signature = JSON.stringify(items);
+  if (box.dataset.signature === signature) return;  // unchanged: keep the table (and where it is scrolled to)
+  box.dataset.signature = signature;
   box.querySelector(".fail-wrap")?.remove();
   if (!items.length) return;
   const table = el("table", "fail-table");
