@@ -116,7 +116,7 @@ def test_jobs_show_prints_the_records_a_udf_job_and_an_ops_job_failed_on(
     assert (final["written"], final["failed"]) == (36, 4)
     shown = cli("jobs", "show", str(final["id"]))
     assert shown.returncode == 0, shown.stderr
-    assert f"job {final['id']} · test/{set_name} · background-udf" in shown.stdout
+    assert f"job {final['id']} · test/{set_name} · background-udf {module}.mark" in shown.stdout
     assert "failures: 4 records failed, all kept:" in shown.stdout
     rows = _failure_rows(shown.stdout)
     assert sorted(rows) == [4, 14, 24, 34]

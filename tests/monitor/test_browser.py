@@ -20,7 +20,11 @@ from aerolite.sync import Cluster, DataSet
 from tests.monitor.conftest import Monitor, picky_udf_job, throttled_update
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
-from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
@@ -58,38 +62,38 @@ CUSTOMERS, CLICKS = "customers", "clickstream"
 
 def test_watch_a_job_grow_then_abort_it_from_the_page(browser: Any, monitor: Monitor, cluster: Cluster,
                                                       tmp_path: Path) -> None:
-    picky_udf_job(cluster, CLICKS, 400)
+    udf_job = picky_udf_job(cluster, CLICKS, 400)
     indexed = DataSet.of("test", CUSTOMERS)
     task = throttled_update(cluster, CUSTOMERS, 2400, 150)  # ~16 s unless aborted
     session = cluster.create_session()
     session.create_index(indexed, "customers_by_age", "age")
     try:
         browser.get(monitor.url)
-        wait = WebDriverWait(browser, 20, poll_frequency=0.1)
+        # The page re-renders as snapshots arrive: an element found a moment ago may have been replaced.
+        wait = WebDriverWait(browser, 20, poll_frequency=0.1,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'article.job[data-job-id="{task.task_id}"]'))
         first = float(card(browser, task.task_id).get_attribute("data-percent"))
         wait.until(lambda d: float(card(d, task.task_id).get_attribute("data-percent")) > max(15.0, first + 3))
-        row = card(browser, task.task_id)
-        assert row.get_attribute("data-status") == "running"
-        assert row.find_element(By.CSS_SELECTOR, ".status").text == "running"
+        assert card(browser, task.task_id).get_attribute("data-status") == "running"
+        assert card(browser, task.task_id).find_element(By.CSS_SELECTOR, ".status").text == "running"
         assert browser.find_element(By.ID, "live-text").text == "live"
         assert browser.find_element(By.CSS_SELECTOR, "article.job").get_attribute("data-job-id") == str(task.task_id)
 
-        failed = browser.find_element(By.CSS_SELECTOR, "article.job.done-ok details.failures")
-        failed.find_element(By.TAG_NAME, "summary").click()
-        assert "no score for user" in failed.find_element(By.CSS_SELECTOR, "td.msg").text
+        card(browser, udf_job.task_id).find_element(By.CSS_SELECTOR, "details.failures summary").click()
+        wait.until(lambda d: "no score for user" in card(d, udf_job.task_id).find_element(By.CSS_SELECTOR, "td.msg").text)
         shot = tmp_path / "monitor.png"
         assert browser.save_screenshot(str(shot))
         if target := os.environ.get("AEROLITE_MONITOR_SCREENSHOT"):
             shutil.copyfile(shot, target)
 
-        row.find_element(By.CSS_SELECTOR, "button.abort").click()  # first: change our mind
+        card(browser, task.task_id).find_element(By.CSS_SELECTOR, "button.abort").click()  # first: change our mind
         wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
         browser.find_element(By.ID, "confirm-cancel").click()
         wait.until(lambda d: not d.find_element(By.ID, "confirm").is_displayed())
         assert not task.progress().done
 
-        row.find_element(By.CSS_SELECTOR, "button.abort").click()
+        card(browser, task.task_id).find_element(By.CSS_SELECTOR, "button.abort").click()
         wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
         assert f"#{task.task_id}" in browser.find_element(By.ID, "confirm-title").text
         browser.find_element(By.ID, "confirm-abort").click()

@@ -16,7 +16,7 @@ from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
 from aerolite.sync import BackgroundTask, Cluster, DataSet
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, start_server
 from tests.monitor.conftest import Monitor, picky_udf_job, start_monitor, throttled_update
 
 TOKEN = re.compile(r'<meta name="monitor-token" content="([^"]+)">')
@@ -47,15 +47,16 @@ def token_of(url: str) -> str:
     return found.group(1)
 
 
-def job_of(url: str, task: BackgroundTask) -> dict[str, Any]:
-    """The job as ``/api/jobs/{id}`` shows it, once the monitor has polled it."""
+def job_of(url: str, task: BackgroundTask, *, done: bool = False) -> dict[str, Any]:
+    """The job as ``/api/jobs/{id}`` shows it, once the monitor has polled it (with ``done``: polled it finished)."""
     deadline = time.monotonic() + 10
-    while (answer := request(f"{url}api/jobs/{task.task_id}")).status == 404:
-        assert time.monotonic() < deadline, answer.body
+    while True:
+        answer = request(f"{url}api/jobs/{task.task_id}")
+        if answer.status == 200 and (answer.json()["done"] or not done):
+            job: dict[str, Any] = answer.json()
+            return job
+        assert answer.status in (200, 404) and time.monotonic() < deadline, answer.body
         time.sleep(0.1)
-    assert answer.status == 200, answer.body
-    job: dict[str, Any] = answer.json()
-    return job
 
 
 def abort(url: str, task_id: int | str, token: str | None) -> tuple[int, Any]:
@@ -119,9 +120,10 @@ def test_state_lists_running_jobs_first_with_sets_indexes_and_udfs(
 
 def test_a_job_shows_its_failed_records(monitor: Monitor, cluster: Cluster, set_name: str) -> None:
     task = picky_udf_job(cluster, set_name, 90)
-    job = job_of(monitor.url, task)
+    job = job_of(monitor.url, task, done=True)
     failing = sorted(i for i in range(90) if i % 9 == 4)
     assert (job["done"], job["failed"], job["written"]) == (True, len(failing), 90 - len(failing))
+    assert (job["type"], job["udf"]) == ("background-udf", "monitor_picky.bump")
     failures = job["failures"]
     assert failures["kept"] is True
     assert sorted(int(item["key"]) for item in failures["items"]) == failing
@@ -187,11 +189,8 @@ def test_abort_needs_the_pages_token(monitor: Monitor, cluster: Cluster, set_nam
     assert final.done and final.aborted and final.written < 3000
     status, body = abort(monitor.url, task.task_id, token_of(monitor.url))
     assert status == 409 and "already finished" in body["error"]
-    deadline = time.monotonic() + 10
-    while not (job := job_of(monitor.url, task))["aborted"]:
-        assert time.monotonic() < deadline, job
-        time.sleep(0.1)
-    assert (job["status"], job["result"]) == ("done", "user-aborted")
+    job = job_of(monitor.url, task, done=True)
+    assert (job["status"], job["result"], job["aborted"]) == ("done", "user-aborted", True)
 
 
 def test_read_only_shows_no_buttons_and_refuses_aborts(server: ServerProcess, cluster: Cluster, set_name: str) -> None:
@@ -207,3 +206,21 @@ def test_read_only_shows_no_buttons_and_refuses_aborts(server: ServerProcess, cl
     finally:
         task.abort()
         read_only.stop()
+
+
+def test_a_lost_cluster_shows_as_an_error_while_the_page_stays_up() -> None:
+    node = start_server()
+    watching = start_monitor(node)
+    try:
+        assert "error" not in request(watching.url + "api/state").json()
+        node.stop()
+        deadline = time.monotonic() + 30
+        while "error" not in (state := request(watching.url + "api/state").json()):
+            assert time.monotonic() < deadline, "the monitor never noticed the node was gone"
+            time.sleep(0.2)
+        assert state["error"].startswith("cannot read the cluster: ")
+        assert state["namespaces"], "the last data known is kept on the page"
+        assert request(watching.url).status == 200
+    finally:
+        watching.stop()
+        node.stop()

@@ -8,7 +8,7 @@ from typing import Any
 import aerospike_native as an
 import pytest
 
-from aerolite import Behavior, DataSet, InvalidRequestError, JobNotFoundError, TaskStatus
+from aerolite import Behavior, ConnectionError, DataSet, InvalidRequestError, JobNotFoundError, TaskStatus
 from aerolite import TimeoutError as SdkTimeout
 from aerolite.sdk import flows
 from aerolite.sdk.background import Job, Selection
@@ -71,6 +71,13 @@ def test_progress_and_not_found() -> None:
     next(missing)
     with pytest.raises(JobNotFoundError, match="query-max-done"):
         missing.send(per_node("query-show:id=8", "ERROR:2:job not found"))
+
+
+def test_no_node_answering_is_a_connection_error_not_an_empty_cluster() -> None:
+    for flow in (flows.list_jobs(None), flows.namespaces(None), flows.failures(None, 7)):
+        next(flow)
+        with pytest.raises(ConnectionError, match=r"SERVER_NOT_AVAILABLE .* is it running and reachable"):
+            flow.send({})
 
 
 def test_wait_polls_sleeps_and_times_out() -> None:

@@ -41,6 +41,7 @@ def test_aborted_udf_line_and_listing() -> None:
     jobs = parse_job_list(f"{OPS};{UDF_DONE};")
     assert [j.task_id for j in jobs] == [15389831853815856180, 9]
     assert jobs[1].done and jobs[1].aborted and jobs[1].set_name == ""
+    assert (jobs[1].udf_module, jobs[1].udf_function, jobs[0].udf_module) == ("gold_udf", "bump", "")
     assert parse_job_list("") == []
 
 

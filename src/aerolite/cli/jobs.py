@@ -199,6 +199,7 @@ def show_job(args: argparse.Namespace) -> int:
         failures = task.failures()
     console = make_console()
     kind = f" · {p.job_type}" if p.job_type else ""
+    kind += f" {p.udf_module}.{p.udf_function}" if p.udf_module else ""
     console.print(f"job {p.task_id} · {p.namespace}/{p.set_name}{kind}")
     console.print(f"  status    {status(p)}")
     console.print(f"  progress  {p.percent:.0f}% · elapsed {duration(p.run_time_ms / 1000)}"

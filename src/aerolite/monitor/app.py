@@ -36,6 +36,8 @@ from aerolite.sdk import AerospikeError, JobNotFoundError, Session
 TOKEN_HEADER = "X-Monitor-Token"
 HEARTBEAT_SECONDS = 15.0
 """A comment line on an idle event stream this often, so proxies and browsers keep it open."""
+SHUTDOWN_SECONDS = 1.0
+"""How long a stopping monitor lets requests finish; event streams never do, so this is short."""
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
@@ -151,14 +153,17 @@ async def _events(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     poller = request.app[POLLER]
     version = max(0, poller.version - 1)
-    while True:
-        try:
-            snapshot = await asyncio.wait_for(poller.wait_newer(version), HEARTBEAT_SECONDS)
-        except TimeoutError:
-            await response.write(b": still here\n\n")
-            continue
-        version = poller.version
-        await response.write(f"event: state\ndata: {json.dumps(snapshot)}\n\n".encode())
+    try:
+        while True:
+            try:
+                snapshot = await asyncio.wait_for(poller.wait_newer(version), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                await response.write(b": still here\n\n")
+                continue
+            version = poller.version
+            await response.write(f"event: state\ndata: {json.dumps(snapshot)}\n\n".encode())
+    except ConnectionResetError:  # the page went away: a normal end of a stream
+        return response
 
 
 async def _abort(request: web.Request) -> web.Response:
@@ -185,7 +190,7 @@ async def _abort(request: web.Request) -> web.Response:
 
 async def serve(app: web.Application, bind: str, port: int, ready: Callable[[str], Any]) -> None:
     """Serve until cancelled; ``ready`` gets the page's URL once the port is open."""
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, bind, port).start()

@@ -67,4 +67,8 @@ class Poller:
             return await self._snapshots.take()
         except AerospikeError as exc:
             log.warning("cannot read the cluster: %s", exc)
-            return {**self.latest, "error": f"cannot read the cluster: {exc}", "at": time.time()}
+            problem = f"cannot read the cluster: {exc}"
+        except Exception as exc:  # a defect must not stop the updates of every open page
+            log.exception("taking a snapshot failed")
+            problem = f"the monitor could not read the cluster ({type(exc).__name__}: {exc})"
+        return {**self.latest, "error": problem, "at": time.time()}

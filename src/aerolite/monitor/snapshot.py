@@ -40,7 +40,7 @@ def job_json(p: JobProgress, rates: list[tuple[float, float]], failures: JobFail
         "percent": round(p.percent, 2), "scanned": p.scanned, "written": p.written,
         "filtered": p.filtered_out, "failed": p.failed, "rate": round(p.rate, 1), "rps_limit": p.rps_limit,
         "elapsed": p.run_time_ms / 1000, "eta": None if p.eta is None else round(p.eta, 1),
-        "rates": rates, "failures": None if failures is None else failures_json(failures),
+        "udf": f"{p.udf_module}.{p.udf_function}" if p.udf_module else None, "rates": rates, "failures": None if failures is None else failures_json(failures),
     }
 
 

@@ -18,7 +18,7 @@ import aerospike_native as an
 
 from aerolite.sdk.background import Job, Selection
 from aerolite.sdk.behavior import Behavior
-from aerolite.sdk.errors import InvalidRequestError, TimeoutError
+from aerolite.sdk.errors import ConnectionError, InvalidRequestError, TimeoutError
 from aerolite.sdk.indexes import IndexRequest
 from aerolite.sdk.jobs import (
     FAILURES_COMMAND,
@@ -115,8 +115,15 @@ def close(client: Any) -> Flow[None]:
 
 
 def info_all(client: Any, command: str) -> Flow[list[str]]:
-    """Send an info command to every node; the value each one answered."""
+    """Send an info command to every node; the value each one answered.
+
+    No node at all (every one is down or unreachable) is a ``ConnectionError``, not an empty answer:
+    "no jobs" and "no cluster" must not look alike.
+    """
     replies: dict[str, dict[str, str]] = yield Call(client, "info_on_all_nodes", (command,))
+    if not replies:
+        raise ConnectionError(-8, f"SERVER_NOT_AVAILABLE (-8): no node of the cluster answered {command!r}: "
+                              "is it running and reachable?")
     return [next(iter(reply.values()), "") for reply in replies.values()]
 
 
@@ -256,7 +263,7 @@ def register_udf(client: Any, body: bytes, server_path: str) -> Flow[None]:
 def list_udfs(client: Any) -> Flow[list[UdfModule]]:
     """The Lua modules registered on the seed node, in registration order."""
     replies = yield from info_all(client, "udf-list")
-    return parse_udf_list(replies[0]) if replies else []
+    return parse_udf_list(replies[0])
 
 
 def remove_udf(client: Any, server_path: str) -> Flow[None]:

@@ -71,6 +71,9 @@ class JobProgress:
     filtered_out: int
     run_time_ms: int
     rps_limit: int
+    udf_module: str = ""
+    """The Lua module a UDF job calls ("" for other jobs)."""
+    udf_function: str = ""
 
     @property
     def done(self) -> bool:
@@ -128,6 +131,8 @@ def parse_job_line(line: str) -> JobProgress:
         filtered_out=_int(fields, "recs-filtered-meta") + _int(fields, "recs-filtered-bins"),
         run_time_ms=_int(fields, "run-time"),
         rps_limit=_int(fields, "rps"),
+        udf_module=fields.get("udf-filename", ""),
+        udf_function=fields.get("udf-function", ""),
     )
 
 
@@ -156,6 +161,7 @@ def merge(parts: Iterable[JobProgress]) -> JobProgress:
         filtered_out=sum(p.filtered_out for p in items),
         run_time_ms=max(p.run_time_ms for p in items),
         rps_limit=sum(p.rps_limit for p in items),
+        udf_module=first.udf_module, udf_function=first.udf_function,
     )
 
 

@@ -40,7 +40,7 @@ function statusOf(job) {
 }
 
 function kindOf(type) {
-  return { "background-ops": "update", "background-udf": "udf" }[type] || type || "job";
+  return { "background-ops": "write ops", "background-udf": "udf" }[type] || type || "job";
 }
 
 // A rate-over-time chart: an area under a line, scaled to the highest rate seen.
@@ -111,11 +111,13 @@ function renderFailures(box, job) {
   box.hidden = !job.failed;
   if (!job.failed) return;
   const items = f ? f.items : [];
-  box.querySelector("summary").textContent = f && !f.kept
-    ? fmtInt(job.failed) + " failed records"
-    : fmtInt(job.failed) + " failed records · " + (items.length === job.failed ? "all" : "first " + items.length) + " shown";
+  const shown = !items.length ? "" : items.length === job.failed ? " · all shown" : " · first " + items.length + " shown";
+  box.querySelector("summary").textContent = fmtInt(job.failed) + " failed records" + shown;
   const note = box.querySelector(".note");
   note.textContent = f && !f.kept ? f.note : "";
+  const signature = JSON.stringify(items);
+  if (box.dataset.signature === signature) return;  // unchanged: keep the table (and where it is scrolled to)
+  box.dataset.signature = signature;
   box.querySelector(".fail-wrap")?.remove();
   if (!items.length) return;
   const table = el("table", "fail-table");
@@ -139,7 +141,7 @@ function renderJob(card, job) {
   card.className = "job " + st.card;
   card.dataset.status = job.done ? job.result : "running";
   card.dataset.percent = String(job.percent);
-  card.querySelector(".kind").textContent = kindOf(job.type);
+  card.querySelector(".kind").textContent = kindOf(job.type) + (job.udf ? " " + job.udf : "");
   card.querySelector(".target").textContent = job.namespace + "/" + (job.set || "*");
   const status = card.querySelector(".status");
   status.className = "status " + st.cls;
