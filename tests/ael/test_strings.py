@@ -46,6 +46,7 @@ MISUSE = [
     ("$.s:STRING.find('a', needle: 'b')", 22, "given twice"),
     ("$.s:STRING.concat($.x:INT)", 12, "LIST"),
     ("$.s:STRING.regexCompare('(')", 12, "bad regular expression"),
+    ("$.m:MAP.join()", 9, "join() applies to a list"),
 ]
 
 

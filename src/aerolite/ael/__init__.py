@@ -34,7 +34,7 @@ the server dialect G4 used by aerospike-sdk 1.0.0. Where they differ:
   ``$.bin.binType()``.
 * string methods (G4, ``strings``): ``$.s:STRING.upper()``, ``.substr(from:, to:)``, ``.find(needle:,
   occurrence:)``, ``.replace(find:, replace:)``, ... chainable; ``.toInt()`` / ``.toFloat()`` parse a
-  STRING receiver; ``.toString()`` renders any scalar.
+  STRING receiver; ``.toString()`` renders any scalar; ``$.l:LIST.join(',')`` joins a list of strings.
 * not supported (clear error): path expressions ``*[?(...)]``, write forms, HLL path functions, bit
   functions.
 * parameters: ``?N`` placeholders (G1) and printf ``%s`` (aerospike-sdk) both bind from ``*params``;

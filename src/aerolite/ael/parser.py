@@ -719,6 +719,8 @@ class Parser:
                 self.expect("(")
                 self.expect(")")
                 result = self.result_method(name, spec, tok)
+            elif name == "join":
+                result = self.list_join(spec, tok)
             else:
                 self.fail(f"Unknown path function: {name}()", tok)
         return result if result is not None else self.materialize(spec, None)
@@ -737,6 +739,14 @@ class Parser:
             self.fail(f"{name}() needs a path into a list or map", tok)
         rt = ReturnType.EXISTS if name == "exists" else RESULT_METHODS[name]
         return spec.with_return(rt).build(None)
+
+    def list_join(self, spec: PathSpec, tok: Token) -> Expr:
+        """``$.l:LIST.join(separator)``: the list's string items joined (8.2), read where ``count()`` reads."""
+        args = [resolve(a, ExpType.STRING) for a in self.method_arguments(("separator",), tok)]
+        whole = PathSpec(spec.bin, spec.bin_pin, spec.parts, spec.return_type, spec.value_pin, True).build(None)
+        if not isinstance(whole, CdtRead) or whole.op != ListOp.SIZE:
+            self.fail("join() applies to a list", tok)
+        return self.checked(CdtRead(ExpType.STRING, ListOp.JOIN, None, tuple(args), whole.bin, whole.ctx), tok)
 
     def get_params(self, spec: PathSpec) -> PathSpec:
         self.expect("(")
