@@ -205,26 +205,30 @@ def _selector(container: ExpType, kind: str, args: tuple[Any, ...], inverted: bo
 
 
 def _cdt(e: CdtRead) -> str:
+    if e.op == ListOp.JOIN:  # reads the whole list at the path, as count() does
+        whole = _cdt(CdtRead(ExpType.INT, ListOp.SIZE, None, (), e.bin, e.ctx))
+        return whole.removesuffix(".count()") + f".join({_args(e.args)})"
     if e.op == ListOp.GET_ALL_BY_VALUE and e.return_type == ReturnType.EXISTS and not e.ctx:
         return f"({to_text(e.args[0])} in {to_text(e.bin)})"
     if not isinstance(e.bin, BinRead) or not all(isinstance(a, Val) for a in e.args):
         raise ExprError("a CDT read on a computed container has no AEL spelling")
     head = f"$.{_bin_name(e.bin.name)}"
     ctx = "".join(_ctx_part(step) for step in e.ctx)
-    if e.op in (ListOp.SIZE, MapOp.SIZE, ListOp.JOIN):  # both read the whole container at the path
-        size_of = MAP if e.op == MapOp.SIZE else LIST
-        call = f".join({_args(e.args)})" if e.op == ListOp.JOIN else ".count()"
+    if e.op in (ListOp.SIZE, MapOp.SIZE):
+        size_of = LIST if e.op == ListOp.SIZE else MAP
         if not e.ctx:
-            return f"{head}{_pin(size_of)}{call}" if e.bin.type == size_of else _no_spelling(e)
+            return f"{head}{_pin(size_of)}.count()" if e.bin.type == size_of else _no_spelling(e)
         first = SELECTOR_OF_CTX[e.ctx[0].kind][0]
         pin = _pin(e.bin.type) if e.bin.type != first else ""
-        return f"{head}{pin}{ctx}{_pin(size_of)}{call}"
+        return f"{head}{pin}{ctx}{_pin(size_of)}.count()"
     container = LIST if e.op < MapOp.SIZE else MAP
     first = SELECTOR_OF_CTX[e.ctx[0].kind][0] if e.ctx else container
     pin = _pin(e.bin.type) if e.bin.type != first else ""
     rt = e.return_type or 0
     values = tuple(a.value for a in e.args)  # type: ignore[attr-defined]
-    kind = SELECTOR_OF_OP[e.op]
+    kind = SELECTOR_OF_OP.get(e.op)
+    if kind is None:  # the list join (8.2) has no path spelling
+        raise ExprError(f"CDT op {e.op} has no AEL spelling")
     last = _key_part(values[0]) if kind == "key" else "." + _selector(container, kind, values, bool(rt & INVERTED))
     params = []
     if kind in ("index", "rank", "key"):
