@@ -700,7 +700,7 @@ class Parser:
             self.pos += 1
             tok = self.next()
             name = tok[1]
-            receiver = result if result is not None else self.materialize(spec, None)
+            receiver = self.materialize(spec, None) if result is None and name in STRING_CASTS else result
             if self.is_string_method(name, receiver):  # the postfix loop reads string methods
                 self.pos -= 2
                 hint = None if name == "toString" or spec.decided_type() else ExpType.STRING
