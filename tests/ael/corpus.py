@@ -439,7 +439,7 @@ CORPUS: list[Case] = [
     c("$.m.{=b}.get(return: KEY) == ['x']", True,
       lambda: fe.eq(fe.map_get_by_value(MRT.KEY, sv("b"), mb("m"), []), fe.list_val(["x"])),
       bins={"m": {"x": "b", "y": "c"}}),
-    # string methods (8.2): code points, canonical equivalence, modify methods returning new strings
+    # string methods and the list join (8.2): code points, canonical equivalence, modify methods returning new strings
     *[c(text, expected, build, bins) for text, expected, build, bins in (
         ("$.name:STRING.upper() == 'ADA'", True, lambda: fe.eq(fe.string_upper(0, sb("name")), sv("ADA")), None),
         ("$.name.lower() == 'ada'", True, lambda: fe.eq(fe.string_lower(0, sb("name")), sv("ada")), None),
@@ -495,6 +495,11 @@ CORPUS: list[Case] = [
          {"city": "Ma\u0301laga"}),
         ("$.city:STRING.normalizeNFC() == 'Málaga'", True,
          lambda: fe.eq(fe.string_normalize_nfc(0, sb("city")), sv("Málaga")), {"city": "Ma\u0301laga"}),
+        ("$.tags.join(',') == 'news,sports,tech'", True,
+         lambda: fe.eq(fe.list_join_by_separator(sv(","), lb("tags"), []), sv("news,sports,tech")), None),
+        ("$.tags:LIST.join().strlen() == 14", True, lambda: fe.eq(fe.string_strlen(fe.list_join(lb("tags"), [])), iv(14)), None),
+        ("$.nested.a.b:LIST.join() == ''", False,
+         lambda: fe.eq(fe.list_join(mb("nested"), [CTX.map_key("a"), CTX.map_key("b")]), sv("")), None),
         ("$.e:STRING.byteLength() == 2 and $.e:STRING.strlen() == 1", True,
          lambda: fe.and_([fe.eq(fe.string_byte_length(sb("e")), iv(2)), fe.eq(fe.string_strlen(sb("e")), iv(1))]), {"e": "é"}),
     )],

@@ -46,6 +46,7 @@ MISUSE = [
     ("$.s:STRING.find('a', needle: 'b')", 22, "given twice"),
     ("$.s:STRING.concat($.x:INT)", 12, "LIST"),
     ("$.s:STRING.regexCompare('(')", 12, "bad regular expression"),
+    ("$.m:MAP.join()", 9, "join() applies to a list"),
 ]
 
 
@@ -56,3 +57,10 @@ def test_misuse_points_at_the_method(text: str, column: int, reason: str) -> Non
     assert info.value.column == column
     assert reason in info.value.reason
     assert str(info.value).endswith(" " * (column - 1) + "^")
+
+
+@pytest.mark.parametrize("text", ["$.l.[].[0].join() == 'x'", "$.l.[].[0].count() == 1", "$.m.{}.a == 1"])
+def test_a_designator_ends_a_path(text: str) -> None:
+    """``[]`` / ``{}`` name the container itself, so nothing can follow them (they have no context form)."""
+    with pytest.raises(AelSyntaxError, match="must be the last part of a path"):
+        parse(text)

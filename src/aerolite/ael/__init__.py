@@ -32,8 +32,8 @@ the server dialect G4 used by aerospike-sdk 1.0.0. Where they differ:
   writes: ``add(...) sub(...) mul(...) div(...) mod() intAnd(...) intOr(...) intXor(...) intNot()
   lshift() rshift() arshift() toInt() toFloat() mapKeys() mapValues() and(x) or(x)``,
   ``$.bin.binType()``.
-* string methods (G4, ``strings``): ``$.s:STRING.upper()``, ``.substr(from:, to:)``, ``.find(needle:,
-  occurrence:)``, ``.replace(find:, replace:)``, ... chainable; ``.toInt()`` / ``.toFloat()`` parse a
+* string methods (G4, ``strings``) and the list join ``$.l:LIST.join(',')``: ``$.s:STRING.upper()``,
+  ``.substr(from:, to:)``, ``.find(needle:, occurrence:)``, ... chainable; ``.toInt()`` / ``.toFloat()`` parse a
   STRING receiver; ``.toString()`` renders any scalar.
 * path expressions (G4, see ``path_select``): ``$.l:LIST.*[?(@ > 200)].count()``, ``&[?(...)]``,
   ``@`` / ``@key`` / ``@index``, ``.getKeys() .getKeyValues() .getTree() .modify(expr) .remove()``

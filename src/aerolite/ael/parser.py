@@ -567,7 +567,7 @@ class Parser:
             if nxt[0] == "name" and self.is_op("(", 2):
                 break
             self.pos += 1
-            if parts and not parts[-1].singular:
+            if parts and (not parts[-1].singular or parts[-1].kind == "designator"):
                 self.fail("a range, list or inverted selector must be the last part of a path")
             if parts and parts[-1].kind == "designator":
                 self.fail("a '[]' or '{}' type designator must be the last part of a path", starts[-1])
@@ -743,7 +743,7 @@ class Parser:
             self.pos += 1
             tok = self.next()
             name = tok[1]
-            receiver = result if result is not None else self.materialize(spec, None)
+            receiver = self.materialize(spec, None) if result is None and name in STRING_CASTS else result
             if self.is_string_method(name, receiver):  # the postfix loop reads string methods
                 self.pos -= 2
                 hint = None if name == "toString" or spec.decided_type() else ExpType.STRING
@@ -762,6 +762,8 @@ class Parser:
                 self.expect("(")
                 self.expect(")")
                 result = self.result_method(name, spec, tok)
+            elif name == "join":
+                result = self.list_join(spec, tok)
             else:
                 self.fail(f"Unknown path function: {name}()", tok)
         return result if result is not None else self.materialize(spec, None)
@@ -780,6 +782,14 @@ class Parser:
             self.fail(f"{name}() needs a path into a list or map", tok)
         rt = ReturnType.EXISTS if name == "exists" else RESULT_METHODS[name]
         return spec.with_return(rt).build(None)
+
+    def list_join(self, spec: PathSpec, tok: Token) -> Expr:
+        """``$.l:LIST.join(separator)``: the list's string items joined (8.2), read where ``count()`` reads."""
+        args = [resolve(a, ExpType.STRING) for a in self.method_arguments(("separator",), tok)]
+        whole = PathSpec(spec.bin, spec.bin_pin, spec.parts, spec.return_type, spec.value_pin, True).build(None)
+        if not isinstance(whole, CdtRead) or whole.op != ListOp.SIZE:
+            self.fail("join() applies to a list", tok)
+        return self.checked(CdtRead(ExpType.STRING, ListOp.JOIN, None, tuple(args), whole.bin, whole.ctx), tok)
 
     def get_params(self, spec: PathSpec) -> PathSpec:
         self.expect("(")

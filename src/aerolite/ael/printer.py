@@ -207,6 +207,9 @@ def _selector(container: ExpType, kind: str, args: tuple[Any, ...], inverted: bo
 
 
 def _cdt(e: CdtRead) -> str:
+    if e.op == ListOp.JOIN:  # reads the whole list at the path, as count() does
+        whole = _cdt(CdtRead(ExpType.INT, ListOp.SIZE, None, (), e.bin, e.ctx))
+        return whole.removesuffix(".count()") + f".join({_args(e.args)})"
     if e.op == ListOp.GET_ALL_BY_VALUE and e.return_type == ReturnType.EXISTS and not e.ctx:
         return f"({to_text(e.args[0])} in {to_text(e.bin)})"
     root = e.bin
