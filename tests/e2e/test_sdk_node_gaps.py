@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import aerospike_native as an
@@ -116,3 +117,47 @@ async def test_read_touch_extends_the_ttl(client: Any, server: ServerProcess) ->
     control, never, touched = [await client.get(k) for k in keys]
     assert touched.ttl > control.ttl and never.ttl == control.ttl
     assert touched.generation == never.generation == control.generation == 1
+
+
+SLOW_UDF = b"""
+function count_to(rec, n)
+  local s = 0
+  for i = 1, n do s = s + i end
+  rec['sum'] = s
+  aerospike:update(rec)
+  return s
+end
+function spin(rec)
+  rec['spun'] = 1
+  aerospike:update(rec)
+  while true do end
+end
+"""
+
+
+async def test_a_udf_runs_until_the_clients_deadline(client: Any, server: ServerProcess) -> None:
+    await (await client.register_udf(SLOW_UDF, "gaps_slow.lua", an.UDFLang.LUA)).wait_till_complete()
+    keys = await fill(client, SET, 2)
+    # Tens of millions of Lua instructions: more than a fixed per-call budget would allow, well within
+    # the deadline the request carries.
+    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
+    try:
+        behavior = aerospike_sdk.Behavior("patient", {Scope.ALL: Settings(total_timeout=timedelta(seconds=60),
+                                                                          socket_timeout=timedelta(seconds=60))})
+        session = cluster.create_session(behavior)
+        ds = aerospike_sdk.DataSet.of("test", SET)
+        stream = await session.execute_udf(ds.id(0)).function("gaps_slow", "count_to").passing(5_000_000).execute()
+        assert [r.udf_result async for r in stream] == [12_500_002_500_000]
+    finally:
+        await cluster.close()
+    assert (await client.get(keys[0])).bins["sum"] == 12_500_002_500_000
+
+    # A runaway UDF keeps the node busy until the client gives up: the client reports a timeout, in
+    # doubt, and nothing the UDF wrote is kept.
+    policy = an.WritePolicy()
+    policy.total_timeout = policy.socket_timeout = 300
+    policy.max_retries = 0
+    with pytest.raises(an.exceptions.TimeoutError) as info:
+        await client.execute_udf(keys[1], "gaps_slow", "spin", policy=policy)
+    assert info.value.in_doubt
+    assert (await client.get(keys[1])).bins == {"i": 1, "age": 21}

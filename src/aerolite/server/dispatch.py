@@ -8,6 +8,7 @@ engine's ``Reply`` becomes reply bytes. Requests without a digest are queries or
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 
 from aerolite.ael import filter_from_wire
@@ -76,7 +77,7 @@ class Dispatcher:
                 return self._batch(msg, level)
             if FieldType.DIGEST not in msg.fields:
                 return self.queries.handle(msg, client)
-            reply, header_only = self._execute_keyed(msg, None)
+            reply, header_only = self._execute_keyed(msg, None, deadline_of(msg.transaction_ttl))
             return message_frame(encode_reply_body(reply, header_only, level=level))
         except MessageError as exc:
             log.debug("malformed as_msg: %s", exc)
@@ -90,7 +91,7 @@ class Dispatcher:
             log.exception("request failed inside the node")
             return error_frame(ResultCode.SERVER_ERROR)
 
-    def _execute_keyed(self, msg: Message, default_filter: RecordFilter | None) -> tuple[Reply, bool]:
+    def _execute_keyed(self, msg: Message, default_filter: RecordFilter | None, deadline: float) -> tuple[Reply, bool]:
         """Run one keyed command (a single-record request or a batch row); (reply, header only)."""
         namespace = namespace_of(msg)
         digest = bytes(msg.fields[FieldType.DIGEST])
@@ -122,6 +123,7 @@ class Dispatcher:
             filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else default_filter,
             udf=udf,
             read_touch_pct=0 if write else msg.record_ttl,
+            deadline=deadline,
         )
         return self.engine.execute(cmd), cmd.header_only
 
@@ -141,16 +143,22 @@ class Dispatcher:
         parent = msg.fields.get(FieldType.FILTER_EXP)
         parent_filter = self.compile_filter(bytes(parent)) if parent is not None else None
         all_keys = bool(flags & BATCH_RESPOND_ALL_KEYS)
+        deadline = deadline_of(msg.transaction_ttl)
         parts: list[bytes] = []
         for row in rows:
             try:
-                reply, header_only = self._execute_keyed(row, parent_filter)
+                reply, header_only = self._execute_keyed(row, parent_filter, deadline)
             except AerospikeResultError as exc:
                 reply, header_only = Reply(exc.code, error=exc), True
             if reply.code == ResultCode.FILTERED_OUT and not all_keys and FieldType.UDF_FILENAME in row.fields:
                 continue
             parts.append(encode_reply_body(reply, header_only, row.transaction_ttl, verbosity(row.info4) or level))
         return message_frame(b"".join(parts)) + _LAST
+
+
+def deadline_of(timeout_ms: int) -> float:
+    """The monotonic time a request's timeout (the header's transaction TTL, in ms; 0: none) ends."""
+    return time.monotonic() + timeout_ms / 1000 if timeout_ms else 0.0
 
 
 def encode_reply_body(reply: Reply, header_only: bool = False, transaction_ttl: int = 0, level: int = 0) -> bytes:
