@@ -5,7 +5,6 @@ client's deadline. Effects are read back with aerospike-native."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -21,15 +20,6 @@ from aerospike_sdk.policy.behavior_settings import Scope, Settings  # noqa: E402
 SET = "node_gaps"
 
 
-@pytest.fixture
-async def session(server: ServerProcess) -> AsyncIterator[Any]:
-    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
-    try:
-        yield cluster.create_session(aerospike_sdk.Behavior.DEFAULT)
-    finally:
-        await cluster.close()
-
-
 async def fill(client: Any, set_name: str, n: int) -> list[Key]:
     await client.truncate("test", set_name)
     keys = [Key("test", set_name, i) for i in range(n)]
@@ -38,26 +28,26 @@ async def fill(client: Any, set_name: str, n: int) -> list[Key]:
     return keys
 
 
-async def test_set_index(client: Any, session: Any) -> None:
+async def test_set_index(client: Any, official_session: Any) -> None:
     await fill(client, SET, 30)
     await fill(client, SET + "_other", 5)
     ds = aerospike_sdk.DataSet.of("test", SET)
-    task = await session.index(ds).on_set().named("gaps_set_idx").create()
+    task = await official_session.index(ds).on_set().named("gaps_set_idx").create()
     await task.wait_till_complete()
     try:
-        listed = {i.name: i for i in await session.info().secondary_indexes("test")}
+        listed = {i.name: i for i in await official_session.info().secondary_indexes("test")}
         assert listed["gaps_set_idx"].is_set_index and listed["gaps_set_idx"].set_name == SET
         assert listed["gaps_set_idx"].is_ready
         await client.put(Key("test", SET, 99), {"i": 99, "age": 1})
         found = [r async for r in await client.query(Statement("test", SET), PartitionFilter.all())]
         assert sorted(r.bins["i"] for r in found) == [*range(30), 99]
-        job = await session.background_task().update(ds).bin("seen").set_to(1).execute()
+        job = await official_session.background_task().update(ds).bin("seen").set_to(1).execute()
         await job.wait_till_complete()
         assert [(await client.get(Key("test", SET, i))).bins["seen"] for i in (0, 29, 99)] == [1, 1, 1]
         assert "seen" not in (await client.get(Key("test", SET + "_other", 0))).bins
     finally:
-        await (await session.index(ds).named("gaps_set_idx").drop()).wait_till_complete()
-    assert "gaps_set_idx" not in {i.name for i in await session.info().secondary_indexes("test")}
+        await (await official_session.index(ds).named("gaps_set_idx").drop()).wait_till_complete()
+    assert "gaps_set_idx" not in {i.name for i in await official_session.info().secondary_indexes("test")}
 
 
 async def test_set_index_needs_a_set_and_nothing_else(client: Any) -> None:
@@ -67,16 +57,16 @@ async def test_set_index_needs_a_set_and_nothing_else(client: Any) -> None:
         assert answer[command].startswith("ERROR:4:"), answer
 
 
-async def test_index_on_a_predicate_is_refused(client: Any, session: Any) -> None:
+async def test_index_on_a_predicate_is_refused(client: Any, official_session: Any) -> None:
     await fill(client, SET, 3)
     ds = aerospike_sdk.DataSet.of("test", SET)
     with pytest.raises(aerospike_sdk.AerospikeError) as info:
-        await session.index(ds).on_expression("$.age > 21").integer().named("gaps_bool_idx").create()
+        await official_session.index(ds).on_expression("$.age > 21").integer().named("gaps_bool_idx").create()
     assert info.value.result_code == an.ResultCode.PARAMETER_ERROR
-    task = await session.index(ds).on_expression("$.age * 2").integer().named("gaps_value_idx").create()
+    task = await official_session.index(ds).on_expression("$.age * 2").integer().named("gaps_value_idx").create()
     await task.wait_till_complete()
-    names = {i.name for i in await session.info().secondary_indexes("test")}
-    await (await session.index(ds).named("gaps_value_idx").drop()).wait_till_complete()
+    names = {i.name for i in await official_session.info().secondary_indexes("test")}
+    await (await official_session.index(ds).named("gaps_value_idx").drop()).wait_till_complete()
     assert "gaps_value_idx" in names and "gaps_bool_idx" not in names
 
 
