@@ -120,3 +120,17 @@ async def test_background_update_with_bad_ael_is_refused(client: Any) -> None:
     with pytest.raises(ex.InvalidRequest):
         task = await client.query_operate(statement, [ExpOperation.write("d", ael("$.score *"))])
         await task.wait_till_complete()
+
+
+async def test_foreground_query_with_operations(client: Any, official_session: Any) -> None:
+    await scores(client, 4)
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    stream = await official_session.query(ds).bin("x").select_from("$.score * 2").execute()
+    assert sorted([r.record.bins["x"] async for r in stream]) == [0, 20, 40, 60]
+    statement = an.Statement("test", SET)
+    statement.set_operations([ExpOperation.read("big", ael("$.score >= 20")),
+                              an.Operation.get_bin("name")])
+    records = [r async for r in await client.query(statement, an.PartitionFilter.all())]
+    assert sorted((r.bins["name"], r.bins["big"]) for r in records) == [
+        ("user0", False), ("user1", False), ("user2", True), ("user3", True)]
+    assert (await client.get(Key("test", SET, 3))).bins == {"score": 30, "name": "user3"}

@@ -236,6 +236,11 @@ def _validate_op(op: Op) -> None:
         raise AerospikeResultError(ResultCode.BIN_NAME_TOO_LONG, f"bin name {op.bin_name!r} is longer than 15 bytes")
 
 
+def read_answers(record: Record, ops: list[Op]) -> list[ReplyOp]:
+    """What read ``ops`` answer on ``record``, as an operate answers them (a query's operations)."""
+    return _run_ops(record, ops, False, False)
+
+
 def _read_reply(record: Record, cmd: Command) -> Reply:
     """What a read answers about a record that is there and passed the filter."""
     if cmd.header_only:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
 
 from aerolite.ael import filter_from_text
 from aerolite.engine.background import effective_rps, start_ops_job, start_udf_job
 from aerolite.engine.commands import RecordFilter
-from aerolite.engine.engine import Engine
+from aerolite.engine.engine import Engine, read_answers
 from aerolite.engine.indexing import find_index
 from aerolite.engine.jobs import Job, JobType, Outcome, per_record
+from aerolite.engine.ops import WRITE_KINDS, Op, OpKind
 from aerolite.engine.record import Record
 from aerolite.engine.scan import chunks, current, ordered_subset, scan_set, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -45,6 +46,7 @@ log = logging.getLogger("aerolite.server")
 LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
 FRAME_TARGET = 64 * 1024
 WHERE_EXPLAIN = 0x02
+_READ = int(OpKind.READ)
 
 
 def last_with(code: int, detail: bytes = b"") -> bytes:
@@ -122,9 +124,15 @@ class QueryHandler:
         set_name = text_field(msg, FieldType.SET) or ""
         throttle, shown = effective_rps(self.engine, namespace, int_field(msg, FieldType.RECORDS_PER_SECOND))
         indexed = self._index_lookup(msg, namespace, set_name)
+        ops = decode_ops(msg)
+        writes = [op for op in ops if op.kind in WRITE_KINDS]
+        if writes:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR,
+                                       f"a foreground query only reads; {writes[0].kind.name} is a write")
         emitter = _RecordEmitter(
-            namespace, bool(msg.info1 & Info1.GET_NO_BINS), [op.bin_name for op in decode_ops(msg) if op.bin_name],
+            namespace, bool(msg.info1 & Info1.GET_NO_BINS), [op.bin_name for op in ops if op.bin_name],
             int_field(msg, FieldType.MAX_RECORDS), record_filter, indexed or {},
+            ops if any(op.kind != OpKind.READ for op in ops) else None,
         )
         if indexed is None:
             candidates: Iterator[list[bytes]] = scan_set(ns, set_name, pids, resume)
@@ -166,11 +174,14 @@ _COLLECTIONS = {0: "default", 1: "list", 2: "mapkeys", 3: "mapvalues"}
 
 
 class _RecordEmitter:
-    """Encodes the records a query returns into reply messages."""
+    """Encodes the records a query returns into reply messages: their bins, the named ones, or what
+    the query's read operations (expression, CDT, bit, HLL reads) answer on each record."""
 
     def __init__(self, namespace: str, no_bins: bool, bins: list[str], max_records: int,
-                 record_filter: RecordFilter | None, indexed_values: dict[bytes, Any]) -> None:
+                 record_filter: RecordFilter | None, indexed_values: dict[bytes, Any],
+                 ops: list[Op] | None = None) -> None:
         self.indexed_values = indexed_values
+        self.ops = ops
         self.ns_field = encode_field(FieldType.NAMESPACE, namespace.encode())
         self.info1 = Info1.GET_NO_BINS if no_bins else 0
         self.no_bins = no_bins
@@ -187,13 +198,18 @@ class _RecordEmitter:
         if self.filter is not None and not self.filter(record):
             return Outcome.FILTERED
         if self.no_bins:
-            values: list[tuple[str, object]] = []
+            values: Sequence[tuple[int, str, object]] = ()
+        elif self.ops is not None:
+            try:
+                values = read_answers(record, self.ops)
+            except AerospikeResultError:
+                return Outcome.FAILED
         elif self.bins:
-            values = [(n, record.bins[n]) for n in self.bins if n in record.bins]
+            values = [(_READ, n, record.bins[n]) for n in self.bins if n in record.bins]
             if not values:
                 return Outcome.MISSING
         else:
-            values = list(record.bins.items())
+            values = [(_READ, n, v) for n, v in record.bins.items()]
         fields = [self.ns_field, encode_field(FieldType.DIGEST, record.digest)]
         if record.set_name:
             fields.append(encode_field(FieldType.SET, record.set_name.encode()))
@@ -205,7 +221,7 @@ class _RecordEmitter:
         message = b"".join([
             encode_header(ResultCode.OK, record.generation, record.void_time, len(fields), len(values), info1=self.info1),
             *fields,
-            *(encode_bin_op(1, name, value) for name, value in values),
+            *(encode_bin_op(kind, name, value) for kind, name, value in values),
         ])
         self.out.append(message)
         self.size += len(message)
