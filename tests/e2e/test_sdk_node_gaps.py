@@ -90,7 +90,7 @@ async def test_batch_udf_rows_filtered_out_are_left_out_unless_all_keys_are_aske
 async def test_read_touch_extends_the_ttl(client: Any, server: ServerProcess) -> None:
     write = an.WritePolicy()
     write.expiration = an.Expiration.seconds(100)
-    keys = [Key("test", SET, name) for name in ("control", "never", "touched")]
+    keys = [Key("test", SET, name) for name in ("control", "never", "touched", "batch")]
     for k in keys:
         await client.put(k, {"v": 1}, policy=write)
     await asyncio.sleep(1.1)  # a touch moves the void time only once a second has passed since the write
@@ -104,9 +104,12 @@ async def test_read_touch_extends_the_ttl(client: Any, server: ServerProcess) ->
             assert result[0].record.bins == {"v": 1}
     finally:
         await cluster.close()
-    control, never, touched = [await client.get(k) for k in keys]
-    assert touched.ttl > control.ttl and never.ttl == control.ttl
-    assert touched.generation == never.generation == control.generation == 1
+    row_policy = an.BatchReadPolicy()
+    row_policy.read_touch_ttl = 100
+    await client.batch([an.BatchReadOp(keys[3], policy=row_policy)])
+    control, never, touched, batch = [await client.get(k) for k in keys]
+    assert touched.ttl > control.ttl and batch.ttl > control.ttl and never.ttl == control.ttl
+    assert touched.generation == never.generation == control.generation == batch.generation == 1
 
 
 SLOW_UDF = b"""
