@@ -79,3 +79,7 @@ class SubCode:
 
     OPNOT_CDT_INDEX_OUT_OF_BOUNDS = 1
     """With OP_NOT_APPLICABLE: a list index outside the elements."""
+    FILTERED_META = 1
+    """With FILTERED_OUT: rejected by a filter that reads only record metadata."""
+    FILTERED_BINS = 2
+    """With FILTERED_OUT: rejected by a filter that reads bins (or the stored key)."""

@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from functools import lru_cache
 
-from aerolite.ael import filter_from_wire
+from aerolite.ael import expand_ael, filter_from_wire
 from aerolite.engine.commands import Command, RecordFilter, Reply, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
-from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.expr import decode
+from aerolite.expr.reads import reads_bins
+from aerolite.result_codes import AerospikeResultError, ResultCode, SubCode
 from aerolite.server.queries import QueryHandler
 from aerolite.server.requests import (
     UnknownOpTypeError,
@@ -78,6 +81,8 @@ class Dispatcher:
             if FieldType.DIGEST not in msg.fields:
                 return self.queries.handle(msg, client)
             reply, header_only = self._execute_keyed(msg, None, deadline_of(msg.transaction_ttl))
+            if level and reply.code == ResultCode.FILTERED_OUT:
+                reply = explain_filtered(reply, msg.fields.get(FieldType.FILTER_EXP))
             return message_frame(encode_reply_body(reply, header_only, level=level))
         except MessageError as exc:
             log.debug("malformed as_msg: %s", exc)
@@ -150,10 +155,35 @@ class Dispatcher:
                 reply, header_only = self._execute_keyed(row, parent_filter, deadline)
             except AerospikeResultError as exc:
                 reply, header_only = Reply(exc.code, error=exc), True
-            if reply.code == ResultCode.FILTERED_OUT and not all_keys and FieldType.UDF_FILENAME in row.fields:
-                continue
-            parts.append(encode_reply_body(reply, header_only, row.transaction_ttl, verbosity(row.info4) or level))
+            row_level = verbosity(row.info4) or level
+            if reply.code == ResultCode.FILTERED_OUT:
+                if not all_keys and FieldType.UDF_FILENAME in row.fields:
+                    continue
+                if row_level:
+                    reply = explain_filtered(reply, row.fields.get(FieldType.FILTER_EXP, parent))
+            parts.append(encode_reply_body(reply, header_only, row.transaction_ttl, row_level))
         return message_frame(b"".join(parts)) + _LAST
+
+
+_FILTERED = {
+    reads: AerospikeResultError(ResultCode.FILTERED_OUT,
+                                f"the filter expression rejected the record (it reads {what})",
+                                sub_code=SubCode.FILTERED_BINS if reads else SubCode.FILTERED_META)
+    for reads, what in ((True, "bins"), (False, "only record metadata"))
+}
+
+
+def explain_filtered(reply: Reply, filter_field: memoryview | None) -> Reply:
+    """A FILTERED_OUT reply with the detail a node gives: which kind of filter rejected the record."""
+    return reply._replace(error=_FILTERED[filter_field is None or _filter_reads_bins(bytes(filter_field))])
+
+
+@lru_cache(maxsize=256)
+def _filter_reads_bins(data: bytes) -> bool:
+    try:
+        return reads_bins(expand_ael(decode(data)))
+    except AerospikeResultError:
+        return True
 
 
 def deadline_of(timeout_ms: int) -> float:
