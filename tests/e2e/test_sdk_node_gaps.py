@@ -38,6 +38,8 @@ async def test_set_index(client: Any, official_session: Any) -> None:
         listed = {i.name: i for i in await official_session.info().secondary_indexes("test")}
         assert listed["gaps_set_idx"].is_set_index and listed["gaps_set_idx"].set_name == SET
         assert listed["gaps_set_idx"].is_ready
+        detail = await official_session.info().secondary_index_details("test", "gaps_set_idx")
+        assert (detail.load_pct, detail.entries) == (100, 30)
         await client.put(Key("test", SET, 99), {"i": 99, "age": 1})
         found = [r async for r in await client.query(Statement("test", SET), PartitionFilter.all())]
         assert sorted(r.bins["i"] for r in found) == [*range(30), 99]

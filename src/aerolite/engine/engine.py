@@ -91,10 +91,10 @@ class Engine:
             return _NOT_FOUND
         if cmd.filter is not None and not cmd.filter(record):
             return Reply(ResultCode.FILTERED_OUT, record.generation, record.void_time)
-        if not record.void_time or not touch_due(ns, record, cmd.read_touch_pct):
-            return _read_reply(record, cmd)
         reply = _read_reply(record, cmd)
-        touch(ns, record)
+        if (record.void_time and (cmd.read_touch_pct or ns.config.default_read_touch_ttl_pct)
+                and touch_due(ns, record, cmd.read_touch_pct)):
+            touch(ns, record)
         return reply
 
     def _write(self, ns: Namespace, cmd: Command) -> Reply:
