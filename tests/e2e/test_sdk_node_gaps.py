@@ -152,7 +152,9 @@ async def test_a_udf_runs_until_the_clients_deadline(client: Any, server: Server
     policy = an.WritePolicy()
     policy.total_timeout = policy.socket_timeout = 300
     policy.max_retries = 0
-    with pytest.raises(an.exceptions.TimeoutError) as info:
+    # Whichever comes first, the client's timer or the node's answer at the same deadline (result 9),
+    # the client reports a timeout, in doubt.
+    with pytest.raises((an.exceptions.TimeoutError, an.exceptions.ServerError)) as info:
         await client.execute_udf(keys[1], "gaps_slow", "spin", policy=policy)
-    assert info.value.in_doubt
+    assert info.value.in_doubt and "Timeout" in str(info.value)
     assert (await client.get(keys[1])).bins == {"i": 1, "age": 21}
