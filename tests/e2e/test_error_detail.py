@@ -141,3 +141,11 @@ async def test_filtered_out_says_what_kind_of_filter_rejected_the_record(client:
     batch.filter_expression = FilterExpression.from_server_compiled_ael("$.ttl() > 0")
     (row,) = await client.batch([an.BatchReadOp(key)], batch_policy=batch)
     assert (row.result_code, row.sub_code) == (an.ResultCode.FILTERED_OUT, 1)
+
+
+async def test_background_job_refusal_explains_itself(client: Any, key: Key) -> None:
+    policy = write_policy(ErrorDetailVerbosity.MESSAGE)
+    op = [ExpOperation.write("d", FilterExpression.from_server_compiled_ael(TYPO))]
+    error = await failure(client.query_operate(an.Statement("test", SET), op, write_policy=policy))
+    assert (error.result_code, error.server_message) == (an.ResultCode.PARAMETER_ERROR, TYPO_MESSAGE)
+    assert "d" not in (await client.get(key)).bins
