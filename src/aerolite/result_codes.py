@@ -55,7 +55,6 @@ class ExpressionTrace:
 
     byte_offset: int | None = None
     ael_offset: int | None = None
-    ael_span: int | None = None
     snippet: str = ""
 
 
