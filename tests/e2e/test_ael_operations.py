@@ -134,3 +134,21 @@ async def test_foreground_query_with_operations(client: Any, official_session: A
     assert sorted((r.bins["name"], r.bins["big"]) for r in records) == [
         ("user0", False), ("user1", False), ("user2", True), ("user3", True)]
     assert (await client.get(Key("test", SET, 3))).bins == {"score": 30, "name": "user3"}
+
+
+async def test_write_flags_with_ael(client: Any, official_session: Any) -> None:
+    keys = await scores(client, 2)
+    ds = aerospike_sdk.DataSet.of("test", SET)
+    with pytest.raises(aerospike_sdk.AerospikeError) as exists:
+        await official_session.update(ds.id(1)).bin("score").insert_from("$.score + 1").execute()
+    assert exists.value.result_code == an.ResultCode.BIN_EXISTS_ERROR
+    with pytest.raises(aerospike_sdk.AerospikeError) as missing:
+        await official_session.update(ds.id(1)).bin("nope").update_from("$.score + 1").execute()
+    assert missing.value.result_code == an.ResultCode.BIN_NOT_FOUND
+    await first(await official_session.update(ds.id(1)).bin("score")
+                .insert_from("$.score + 1", ignore_op_failure=True)
+                .bin("fresh").insert_from("$.score + 1").execute())
+    await first(await official_session.update(ds.id(0)).bin("name")
+                .upsert_from("$.missing + 1", ignore_eval_failure=True).execute())
+    assert (await client.get(keys[1])).bins == {"score": 10, "name": "user1", "fresh": 11}
+    assert (await client.get(keys[0])).bins == {"score": 0, "name": "user0"}
