@@ -72,7 +72,6 @@ class ExpressionTrace:
 
     byte_offset: int | None = None
     ael_offset: int | None = None
-    ael_span: int | None = None
     snippet: str = ""
 
 
@@ -96,3 +95,7 @@ class SubCode:
 
     OPNOT_CDT_INDEX_OUT_OF_BOUNDS = 1
     """With OP_NOT_APPLICABLE: a list index outside the elements."""
+    FILTERED_META = 1
+    """With FILTERED_OUT: rejected by a filter that reads only record metadata."""
+    FILTERED_BINS = 2
+    """With FILTERED_OUT: rejected by a filter that reads bins (or the stored key)."""

@@ -1,4 +1,4 @@
-"""Clients connected to the session's aerolite server."""
+"""Clients connected to the session's aerolite server (the official aerospike-sdk's too)."""
 
 from __future__ import annotations
 

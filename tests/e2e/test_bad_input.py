@@ -368,3 +368,12 @@ async def test_200_concurrent_malformed_connections(server: ServerProcess, clien
     await client.put(k, {"ok": 1})
     rec = await client.get(k)
     assert rec.bins == {"ok": 1}
+
+
+def test_foreground_query_with_a_write_operation_is_a_parameter_error(server: ServerProcess) -> None:
+    query = as_msg(0x01, 0, [field(0, b"test"), field(1, SET.encode()), field(7, (77).to_bytes(8, "big"))],
+                   [op(2, b"v", 1, int_value(1))])
+    with connect(server) as sock:
+        reply = request(sock, proto(3, query))
+        assert (reply.rc, reply.info3 & 0x01) == (4, 1)
+    assert_still_serving(server, "query-write-op")

@@ -125,3 +125,27 @@ async def test_sdk_batch_row_message(client: Any, verbose_session: Any, key: Key
     rows = [r async for r in stream]
     message = "expected a value, found end of input at line 1, column 10\n  $.score +\n           ^"
     assert [(r.result_code, r.server_message) for r in rows] == [(an.ResultCode.PARAMETER_ERROR, message)] * 2
+
+
+async def test_filtered_out_says_what_kind_of_filter_rejected_the_record(client: Any, key: Key) -> None:
+    policy = an.ReadPolicy()
+    policy.error_detail_verbosity = ErrorDetailVerbosity.MESSAGE
+    for text, sub_code, what in (("$.score > 100", 2, "it reads bins"),
+                                 ("$.setName() == 'elsewhere'", 1, "it reads only record metadata")):
+        policy.filter_expression = FilterExpression.from_server_compiled_ael(text)
+        error = await failure(client.get(key, policy=policy))
+        assert error.result_code == an.ResultCode.FILTERED_OUT
+        assert (error.sub_code, error.server_message) == (sub_code, f"the filter expression rejected the record ({what})")
+    batch = an.BatchPolicy()
+    batch.error_detail_verbosity = ErrorDetailVerbosity.SUBCODE
+    batch.filter_expression = FilterExpression.from_server_compiled_ael("$.ttl() > 0")
+    (row,) = await client.batch([an.BatchReadOp(key)], batch_policy=batch)
+    assert (row.result_code, row.sub_code) == (an.ResultCode.FILTERED_OUT, 1)
+
+
+async def test_background_job_refusal_explains_itself(client: Any, key: Key) -> None:
+    policy = write_policy(ErrorDetailVerbosity.MESSAGE)
+    op = [ExpOperation.write("d", FilterExpression.from_server_compiled_ael(TYPO))]
+    error = await failure(client.query_operate(an.Statement("test", SET), op, write_policy=policy))
+    assert (error.result_code, error.server_message) == (an.ResultCode.PARAMETER_ERROR, TYPO_MESSAGE)
+    assert "d" not in (await client.get(key)).bins

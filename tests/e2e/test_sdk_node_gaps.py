@@ -5,7 +5,7 @@ client's deadline. Effects are read back with aerospike-native."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import aerospike_native as an
@@ -20,15 +20,6 @@ from aerospike_sdk.policy.behavior_settings import Scope, Settings  # noqa: E402
 SET = "node_gaps"
 
 
-@pytest.fixture
-async def session(server: ServerProcess) -> AsyncIterator[Any]:
-    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
-    try:
-        yield cluster.create_session(aerospike_sdk.Behavior.DEFAULT)
-    finally:
-        await cluster.close()
-
-
 async def fill(client: Any, set_name: str, n: int) -> list[Key]:
     await client.truncate("test", set_name)
     keys = [Key("test", set_name, i) for i in range(n)]
@@ -37,26 +28,28 @@ async def fill(client: Any, set_name: str, n: int) -> list[Key]:
     return keys
 
 
-async def test_set_index(client: Any, session: Any) -> None:
+async def test_set_index(client: Any, official_session: Any) -> None:
     await fill(client, SET, 30)
     await fill(client, SET + "_other", 5)
     ds = aerospike_sdk.DataSet.of("test", SET)
-    task = await session.index(ds).on_set().named("gaps_set_idx").create()
+    task = await official_session.index(ds).on_set().named("gaps_set_idx").create()
     await task.wait_till_complete()
     try:
-        listed = {i.name: i for i in await session.info().secondary_indexes("test")}
+        listed = {i.name: i for i in await official_session.info().secondary_indexes("test")}
         assert listed["gaps_set_idx"].is_set_index and listed["gaps_set_idx"].set_name == SET
         assert listed["gaps_set_idx"].is_ready
+        detail = await official_session.info().secondary_index_details("test", "gaps_set_idx")
+        assert (detail.load_pct, detail.entries) == (100, 30)
         await client.put(Key("test", SET, 99), {"i": 99, "age": 1})
         found = [r async for r in await client.query(Statement("test", SET), PartitionFilter.all())]
         assert sorted(r.bins["i"] for r in found) == [*range(30), 99]
-        job = await session.background_task().update(ds).bin("seen").set_to(1).execute()
+        job = await official_session.background_task().update(ds).bin("seen").set_to(1).execute()
         await job.wait_till_complete()
         assert [(await client.get(Key("test", SET, i))).bins["seen"] for i in (0, 29, 99)] == [1, 1, 1]
         assert "seen" not in (await client.get(Key("test", SET + "_other", 0))).bins
     finally:
-        await (await session.index(ds).named("gaps_set_idx").drop()).wait_till_complete()
-    assert "gaps_set_idx" not in {i.name for i in await session.info().secondary_indexes("test")}
+        await (await official_session.index(ds).named("gaps_set_idx").drop()).wait_till_complete()
+    assert "gaps_set_idx" not in {i.name for i in await official_session.info().secondary_indexes("test")}
 
 
 async def test_set_index_needs_a_set_and_nothing_else(client: Any) -> None:
@@ -66,16 +59,16 @@ async def test_set_index_needs_a_set_and_nothing_else(client: Any) -> None:
         assert answer[command].startswith("ERROR:4:"), answer
 
 
-async def test_index_on_a_predicate_is_refused(client: Any, session: Any) -> None:
+async def test_index_on_a_predicate_is_refused(client: Any, official_session: Any) -> None:
     await fill(client, SET, 3)
     ds = aerospike_sdk.DataSet.of("test", SET)
     with pytest.raises(aerospike_sdk.AerospikeError) as info:
-        await session.index(ds).on_expression("$.age > 21").integer().named("gaps_bool_idx").create()
+        await official_session.index(ds).on_expression("$.age > 21").integer().named("gaps_bool_idx").create()
     assert info.value.result_code == an.ResultCode.PARAMETER_ERROR
-    task = await session.index(ds).on_expression("$.age * 2").integer().named("gaps_value_idx").create()
+    task = await official_session.index(ds).on_expression("$.age * 2").integer().named("gaps_value_idx").create()
     await task.wait_till_complete()
-    names = {i.name for i in await session.info().secondary_indexes("test")}
-    await (await session.index(ds).named("gaps_value_idx").drop()).wait_till_complete()
+    names = {i.name for i in await official_session.info().secondary_indexes("test")}
+    await (await official_session.index(ds).named("gaps_value_idx").drop()).wait_till_complete()
     assert "gaps_value_idx" in names and "gaps_bool_idx" not in names
 
 
@@ -99,7 +92,7 @@ async def test_batch_udf_rows_filtered_out_are_left_out_unless_all_keys_are_aske
 async def test_read_touch_extends_the_ttl(client: Any, server: ServerProcess) -> None:
     write = an.WritePolicy()
     write.expiration = an.Expiration.seconds(100)
-    keys = [Key("test", SET, name) for name in ("control", "never", "touched")]
+    keys = [Key("test", SET, name) for name in ("control", "never", "touched", "batch")]
     for k in keys:
         await client.put(k, {"v": 1}, policy=write)
     await asyncio.sleep(1.1)  # a touch moves the void time only once a second has passed since the write
@@ -113,6 +106,55 @@ async def test_read_touch_extends_the_ttl(client: Any, server: ServerProcess) ->
             assert result[0].record.bins == {"v": 1}
     finally:
         await cluster.close()
-    control, never, touched = [await client.get(k) for k in keys]
-    assert touched.ttl > control.ttl and never.ttl == control.ttl
-    assert touched.generation == never.generation == control.generation == 1
+    row_policy = an.BatchReadPolicy()
+    row_policy.read_touch_ttl = 100
+    await client.batch([an.BatchReadOp(keys[3], policy=row_policy)])
+    control, never, touched, batch = [await client.get(k) for k in keys]
+    assert touched.ttl > control.ttl and batch.ttl > control.ttl and never.ttl == control.ttl
+    assert touched.generation == never.generation == control.generation == batch.generation == 1
+
+
+SLOW_UDF = b"""
+function count_to(rec, n)
+  local s = 0
+  for i = 1, n do s = s + i end
+  rec['sum'] = s
+  aerospike:update(rec)
+  return s
+end
+function spin(rec)
+  rec['spun'] = 1
+  aerospike:update(rec)
+  while true do end
+end
+"""
+
+
+async def test_a_udf_runs_until_the_clients_deadline(client: Any, server: ServerProcess) -> None:
+    await (await client.register_udf(SLOW_UDF, "gaps_slow.lua", an.UDFLang.LUA)).wait_till_complete()
+    keys = await fill(client, SET, 2)
+    # Tens of millions of Lua instructions: more than a fixed per-call budget would allow, well within
+    # the deadline the request carries.
+    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
+    try:
+        behavior = aerospike_sdk.Behavior("patient", {Scope.ALL: Settings(total_timeout=timedelta(seconds=60),
+                                                                          socket_timeout=timedelta(seconds=60))})
+        session = cluster.create_session(behavior)
+        ds = aerospike_sdk.DataSet.of("test", SET)
+        stream = await session.execute_udf(ds.id(0)).function("gaps_slow", "count_to").passing(5_000_000).execute()
+        assert [r.udf_result async for r in stream] == [12_500_002_500_000]
+    finally:
+        await cluster.close()
+    assert (await client.get(keys[0])).bins["sum"] == 12_500_002_500_000
+
+    # A runaway UDF keeps the node busy until the client gives up: the client reports a timeout, in
+    # doubt, and nothing the UDF wrote is kept.
+    policy = an.WritePolicy()
+    policy.total_timeout = policy.socket_timeout = 300
+    policy.max_retries = 0
+    # Whichever comes first, the client's timer or the node's answer at the same deadline (result 9),
+    # the client reports a timeout, in doubt.
+    with pytest.raises((an.exceptions.TimeoutError, an.exceptions.ServerError)) as info:
+        await client.execute_udf(keys[1], "gaps_slow", "spin", policy=policy)
+    assert info.value.in_doubt and "Timeout" in str(info.value)
+    assert (await client.get(keys[1])).bins == {"i": 1, "age": 21}

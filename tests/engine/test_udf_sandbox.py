@@ -1,10 +1,12 @@
-"""Sandbox escapes and runaway code fail cleanly with UdfExecutionError, and the runner stays usable."""
+"""Sandbox escapes and runaway code fail cleanly (UdfExecutionError past an instruction limit,
+UdfTimeoutError past the time limit), and the runner stays usable."""
 
 from __future__ import annotations
 
 import pytest
 
-from aerolite.engine.udf import UdfExecutionError
+from aerolite.engine.udf import UdfExecutionError, UdfTimeoutError
+from aerolite.result_codes import ResultCode
 from aerolite.values import GeoJson
 from tests.engine.test_udf_helpers import Udf, make_record
 
@@ -125,3 +127,21 @@ def test_cyclic_table_is_refused() -> None:
     u = Udf({"m.lua": "function f(rec) local t = {} t[1] = t return t end"})
     with pytest.raises(UdfExecutionError, match="nested deeper than 64 levels"):
         u.call("f")
+
+
+RUNAWAYS = ("infinite", "infinite_pcall", "infinite_coroutine", "infinite_wrap")
+
+
+@pytest.mark.parametrize("function", RUNAWAYS)
+def test_time_limit_stops_runaway_code(function: str) -> None:
+    u = Udf({"m.lua": ESCAPES})
+    with pytest.raises(UdfTimeoutError, match="ran past its time limit") as info:
+        u.runner.call("m", function, [], None, set_name="s", digest=bytes(20), key=None, time_limit=0.05)
+    assert info.value.code == ResultCode.TIMEOUT
+    assert u.value("ok") == "still fine"
+
+
+def test_long_calls_run_to_their_time_limit() -> None:
+    """Far more work than any fixed instruction budget would allow, within the (generous) default limit."""
+    u = Udf({"m.lua": "function f(rec, n) local s = 0 for i = 1, n do s = s + i end return s end"})
+    assert u.value("f", 5_000_000) == 12_500_002_500_000

@@ -133,7 +133,7 @@ def start_ops_job(
         )
     for op in ops:
         if isinstance(op.value, ExpProgram) and op.value.error is not None:
-            raise op.value.error
+            raise op.value.error.with_traceback(None)
     # A job never creates records: a node forces UPDATE_ONLY, keeping only a client's REPLACE_ONLY.
     exists = ExistsAction.REPLACE_ONLY if policy.exists == ExistsAction.REPLACE_ONLY else ExistsAction.UPDATE_ONLY
     policy = replace(policy, exists=exists)

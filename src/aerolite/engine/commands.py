@@ -1,8 +1,8 @@
 """Single-record commands as the engine receives them, and the replies it gives.
 
 A ``Command`` says everything a node needs to run one keyed request: the record's address, the ops,
-the read shape (all bins / named bins / header only), the write policy, and for reads the read-touch
-percentage (``engine.read_touch``). A ``Reply`` carries the
+the read shape (all bins / named bins / header only), the write policy, for reads the read-touch
+percentage (``engine.read_touch``), and the client's deadline. A ``Reply`` carries the
 result code, the record's generation and void time, and the answered ops in request order.
 """
 
@@ -78,6 +78,8 @@ class Command:
     filter: RecordFilter | None = None
     udf: UdfCall | None = None
     read_touch_pct: int = 0
+    deadline: float = 0.0
+    """``time.monotonic()`` by which the client stops waiting (0: none); it bounds a UDF's run."""
 
 
 class ReplyOp(NamedTuple):

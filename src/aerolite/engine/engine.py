@@ -9,6 +9,7 @@ The engine is single-threaded by design: callers run it on one event loop and ne
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ from aerolite.engine.ops import (
 )
 from aerolite.engine.read_touch import touch, touch_due
 from aerolite.engine.record import Record
-from aerolite.engine.udf import UdfAction, UdfExecutionError, UdfRegistry, UdfRunner
+from aerolite.engine.udf import UdfAction, UdfExecutionError, UdfRegistry, UdfRunner, UdfTimeoutError
+from aerolite.engine.udf.runner import TIME_CAP
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 log = logging.getLogger("aerolite.engine")
@@ -89,10 +91,10 @@ class Engine:
             return _NOT_FOUND
         if cmd.filter is not None and not cmd.filter(record):
             return Reply(ResultCode.FILTERED_OUT, record.generation, record.void_time)
-        if not record.void_time or not touch_due(ns, record, cmd.read_touch_pct):
-            return _read_reply(record, cmd)
         reply = _read_reply(record, cmd)
-        touch(ns, record)
+        if (record.void_time and (cmd.read_touch_pct or ns.config.default_read_touch_ttl_pct)
+                and touch_due(ns, record, cmd.read_touch_pct)):
+            touch(ns, record)
         return reply
 
     def _write(self, ns: Namespace, cmd: Command) -> Reply:
@@ -161,10 +163,14 @@ class Engine:
         record = ns.get_live(cmd.digest)
         if record is not None and cmd.filter is not None and not cmd.filter(record):
             return Reply(ResultCode.FILTERED_OUT, record.generation, record.void_time)
+        time_limit = max(0.0, cmd.deadline - time.monotonic()) if cmd.deadline else TIME_CAP
         try:
             outcome = self.udf_runner.call(call.module, call.function, list(call.args), record,
                                            set_name=cmd.set_name if record is None else record.set_name,
-                                           digest=cmd.digest, key=cmd.key if record is None else record.key)
+                                           digest=cmd.digest, key=cmd.key if record is None else record.key,
+                                           time_limit=time_limit)
+        except UdfTimeoutError as exc:
+            return Reply(exc.code, record.generation if record else 0, record.void_time if record else 0, error=exc)
         except UdfExecutionError as exc:
             failure = [ReplyOp(OpKind.READ, "FAILURE", exc.message)]
             return Reply(ResultCode.UDF_BAD_RESPONSE, record.generation if record else 0,

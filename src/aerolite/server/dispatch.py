@@ -8,15 +8,19 @@ engine's ``Reply`` becomes reply bytes. Requests without a digest are queries or
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
+from functools import lru_cache
 from typing import Protocol
 
-from aerolite.ael import filter_from_wire
+from aerolite.ael import expand_ael, filter_from_wire
 from aerolite.digest import partition_id
 from aerolite.engine.commands import Command, RecordFilter, Reply, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
-from aerolite.result_codes import AerospikeResultError, ResultCode
+from aerolite.expr import decode
+from aerolite.expr.reads import reads_bins
+from aerolite.result_codes import AerospikeResultError, ResultCode, SubCode
 from aerolite.server.queries import QueryHandler
 from aerolite.server.requests import (
     UnknownOpTypeError,
@@ -88,7 +92,9 @@ class Dispatcher:
                 guard.authorize(msg)
             if FieldType.DIGEST not in msg.fields:
                 return self.queries.handle(msg, client)
-            reply, header_only = self._execute_keyed(msg, None)
+            reply, header_only = self._execute_keyed(msg, None, deadline_of(msg.transaction_ttl))
+            if level and reply.code == ResultCode.FILTERED_OUT:
+                reply = explain_filtered(reply, msg.fields.get(FieldType.FILTER_EXP))
             return message_frame(encode_reply_body(reply, header_only, level=level))
         except MessageError as exc:
             log.debug("malformed as_msg: %s", exc)
@@ -102,7 +108,7 @@ class Dispatcher:
             log.exception("request failed inside the node")
             return error_frame(ResultCode.SERVER_ERROR)
 
-    def _execute_keyed(self, msg: Message, default_filter: RecordFilter | None) -> tuple[Reply, bool]:
+    def _execute_keyed(self, msg: Message, default_filter: RecordFilter | None, deadline: float) -> tuple[Reply, bool]:
         """Run one keyed command (a single-record request or a batch row); (reply, header only)."""
         namespace = namespace_of(msg)
         digest = bytes(msg.fields[FieldType.DIGEST])
@@ -136,6 +142,7 @@ class Dispatcher:
             filter=self.compile_filter(bytes(filter_field)) if filter_field is not None else default_filter,
             udf=udf,
             read_touch_pct=0 if write else msg.record_ttl,
+            deadline=deadline,
         )
         return self.engine.execute(cmd), cmd.header_only
 
@@ -155,18 +162,49 @@ class Dispatcher:
         parent = msg.fields.get(FieldType.FILTER_EXP)
         parent_filter = self.compile_filter(bytes(parent)) if parent is not None else None
         all_keys = bool(flags & BATCH_RESPOND_ALL_KEYS)
+        deadline = deadline_of(msg.transaction_ttl)
         parts: list[bytes] = []
         for row in rows:
             try:
                 if guard is not None:
                     guard.authorize(row)
-                reply, header_only = self._execute_keyed(row, parent_filter)
+                reply, header_only = self._execute_keyed(row, parent_filter, deadline)
             except AerospikeResultError as exc:
                 reply, header_only = Reply(exc.code, error=exc), True
-            if reply.code == ResultCode.FILTERED_OUT and not all_keys and FieldType.UDF_FILENAME in row.fields:
-                continue
-            parts.append(encode_reply_body(reply, header_only, row.transaction_ttl, verbosity(row.info4) or level))
+            row_level = verbosity(row.info4) or level
+            if reply.code == ResultCode.FILTERED_OUT:
+                if not all_keys and FieldType.UDF_FILENAME in row.fields:
+                    continue
+                if row_level:
+                    reply = explain_filtered(reply, row.fields.get(FieldType.FILTER_EXP, parent))
+            parts.append(encode_reply_body(reply, header_only, row.transaction_ttl, row_level))
         return message_frame(b"".join(parts)) + _LAST
+
+
+_FILTERED = {
+    reads: AerospikeResultError(ResultCode.FILTERED_OUT,
+                                f"the filter expression rejected the record (it reads {what})",
+                                sub_code=SubCode.FILTERED_BINS if reads else SubCode.FILTERED_META)
+    for reads, what in ((True, "bins"), (False, "only record metadata"))
+}
+
+
+def explain_filtered(reply: Reply, filter_field: memoryview | None) -> Reply:
+    """A FILTERED_OUT reply with the detail a node gives: which kind of filter rejected the record."""
+    return reply._replace(error=_FILTERED[filter_field is None or _filter_reads_bins(bytes(filter_field))])
+
+
+@lru_cache(maxsize=256)
+def _filter_reads_bins(data: bytes) -> bool:
+    try:
+        return reads_bins(expand_ael(decode(data)))
+    except AerospikeResultError:
+        return True
+
+
+def deadline_of(timeout_ms: int) -> float:
+    """The monotonic time a request's timeout (the header's transaction TTL, in ms; 0: none) ends."""
+    return time.monotonic() + timeout_ms / 1000 if timeout_ms else 0.0
 
 
 def encode_reply_body(reply: Reply, header_only: bool = False, transaction_ttl: int = 0, level: int = 0) -> bytes:

@@ -19,7 +19,7 @@ from aerolite.engine.commands import RecordFilter
 from aerolite.engine.engine import Engine, check_projection, project
 from aerolite.engine.indexing import find_index
 from aerolite.engine.jobs import Job, JobType, Outcome, per_record
-from aerolite.engine.ops import Op
+from aerolite.engine.ops import Op, OpKind
 from aerolite.engine.record import Record
 from aerolite.engine.scan import chunks, current, ordered_subset, scan_set, set_size
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -54,6 +54,7 @@ log = logging.getLogger("aerolite.server")
 LAST = message_frame(encode_header(ResultCode.OK, info3=Info3.LAST))
 FRAME_TARGET = 64 * 1024
 WHERE_EXPLAIN = 0x02
+_READ = int(OpKind.READ)
 
 
 def last_with(code: int, detail: bytes = b"") -> bytes:
@@ -176,7 +177,8 @@ _COLLECTIONS = {0: "default", 1: "list", 2: "mapkeys", 3: "mapvalues"}
 
 
 class _RecordEmitter:
-    """Encodes the records a query returns into reply messages."""
+    """Encodes the records a query returns into reply messages: their bins, the named ones, or what
+    the query's read operations (expression, CDT, bit, HLL reads) answer on each record."""
 
     def __init__(self, namespace: str, no_bins: bool, bins: list[str], max_records: int,
                  record_filter: RecordFilter | None, indexed_values: dict[bytes, Any],
@@ -207,11 +209,11 @@ class _RecordEmitter:
             except AerospikeResultError:
                 return Outcome.FAILED
         elif self.bins:
-            values = [(1, n, record.bins[n]) for n in self.bins if n in record.bins]
+            values = [(_READ, n, record.bins[n]) for n in self.bins if n in record.bins]
             if not values:
                 return Outcome.MISSING
         else:
-            values = [(1, n, v) for n, v in record.bins.items()]
+            values = [(_READ, n, v) for n, v in record.bins.items()]
         fields = [self.ns_field, encode_field(FieldType.DIGEST, record.digest)]
         if record.set_name:
             fields.append(encode_field(FieldType.SET, record.set_name.encode()))

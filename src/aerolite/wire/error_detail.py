@@ -3,9 +3,10 @@
 A request asks with bits 5-6 of ``info4`` (a batch row with its own info4 byte): 0 nothing,
 1 the sub-code, 2 also a message, 3 also an expression trace when an expression failed to build. A
 failing reply then carries field 45, a plain msgpack map ``{1: sub-code, 2: message, 3: trace}``;
-the trace is a map ``{1: phase, 2: byte offset, 6: snippet, 8: language, 9: AEL offset,
-10: AEL span}``. Keys with nothing to say are left out (a sub-code of 0 is never sent), and a reply
-with nothing to say at the requested level carries no field at all.
+the trace is a map ``{1: phase, 2: byte offset, 6: snippet, 8: language, 9: AEL offset}`` (the
+other keys clients know, the op name, depth, path and AEL span, are optional and not sent). Keys
+with nothing to say are left out (a sub-code of 0 is never sent), and a reply with nothing to say at
+the requested level carries no field at all.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _VERBOSITY_MASK = 0x60
 SUBCODE, MESSAGE, EXPRESSION_TRACE = 1, 2, 3
 """The verbosity levels; each includes the ones below it."""
 _KEY_SUBCODE, _KEY_MESSAGE, _KEY_TRACE = 1, 2, 3
-_TRACE_PHASE, _TRACE_BYTE_OFFSET, _TRACE_SNIPPET, _TRACE_LANG, _TRACE_AEL_OFFSET, _TRACE_AEL_SPAN = 1, 2, 6, 8, 9, 10
+_TRACE_PHASE, _TRACE_BYTE_OFFSET, _TRACE_SNIPPET, _TRACE_LANG, _TRACE_AEL_OFFSET = 1, 2, 6, 8, 9
 _PHASE_BUILD = 1
 _LANG_MSGPACK, _LANG_AEL = 1, 2
 
@@ -47,8 +48,6 @@ def detail_field(error: AerospikeResultError | None, level: int) -> bytes:
         if trace.ael_offset is not None:
             shown[_TRACE_LANG] = _LANG_AEL
             shown[_TRACE_AEL_OFFSET] = trace.ael_offset
-            if trace.ael_span is not None:
-                shown[_TRACE_AEL_SPAN] = trace.ael_span
         else:
             shown[_TRACE_LANG] = _LANG_MSGPACK
             if trace.byte_offset is not None:

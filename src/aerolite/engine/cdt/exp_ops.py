@@ -69,7 +69,8 @@ def program_of(raw: Any) -> ExpProgram:
 def _evaluate(record: Record, raw: Any) -> tuple[Any, int]:
     program = program_of(raw)
     if program.evaluate is None:
-        raise program.error or AerospikeResultError(ResultCode.PARAMETER_ERROR)
+        # The error is cached with the program: drop the traceback of its last raise, or it would grow.
+        raise (program.error or AerospikeResultError(ResultCode.PARAMETER_ERROR)).with_traceback(None)
     value = program.evaluate(record)
     flags = program.flags
     if value is UNKNOWN and not flags & EVAL_NO_FAIL:

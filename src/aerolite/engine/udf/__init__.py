@@ -6,7 +6,13 @@ from the Lua sources in ``lua_types`` / ``lua_record`` / ``lua_sandbox``, ``conv
 across the boundary, ``errors`` holds the failure classes.
 """
 
-from aerolite.engine.udf.errors import UdfCompileError, UdfError, UdfExecutionError, UdfRegistrationError
+from aerolite.engine.udf.errors import (
+    UdfCompileError,
+    UdfError,
+    UdfExecutionError,
+    UdfRegistrationError,
+    UdfTimeoutError,
+)
 from aerolite.engine.udf.registry import MEMORY_ONLY_DIRECTORY, UdfRegistry
 from aerolite.engine.udf.runner import UdfAction, UdfOutcome, UdfRunner
 
@@ -20,4 +26,5 @@ __all__ = [
     "UdfRegistrationError",
     "UdfRegistry",
     "UdfRunner",
+    "UdfTimeoutError",
 ]

@@ -37,3 +37,10 @@ class UdfExecutionError(UdfError):
     def __init__(self, message: str) -> None:
         super().__init__(ResultCode.UDF_BAD_RESPONSE, message)
         self.message = message
+
+
+class UdfTimeoutError(UdfError):
+    """A call ran past its time limit (the request's deadline, or the cap); nothing it wrote is kept."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ResultCode.TIMEOUT, message)

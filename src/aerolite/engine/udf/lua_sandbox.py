@@ -9,14 +9,16 @@ and to the module's environment, ``collectgarbage`` limited to count/collect/ste
 loads other *registered* modules into the same environment. There is no ``io``, ``package`` or
 ``debug`` library.
 
-The budget: ``P.guarded(limit, f, ...)`` runs ``f`` under a count hook. Once ``limit`` instructions are
-spent (summed over coroutines, which get the hook when the sandbox's ``coroutine.create``/``wrap`` make
-them) the hook raises on every instruction, so a ``pcall`` cannot swallow it. Python removes the hook
-after each guarded call.
+The budget: ``P.guarded(limit, deadline, f, ...)`` runs ``f`` under a count hook. Once ``limit``
+instructions are spent (summed over coroutines, which get the hook when the sandbox's
+``coroutine.create``/``wrap`` make them) or the clock (``now``, Python's monotonic clock: wall time,
+since processor time lags it on a busy machine) has passed ``deadline`` (checked every 16 000
+instructions, a fraction of a millisecond) the hook raises on every instruction, so a ``pcall`` cannot
+swallow it. Python removes the hook after each guarded call.
 '''
 
 SANDBOX_LUA = r"""
-local P, log = ...
+local P, log, now = ...
 local next, type, tostring, error, select, load, setmetatable = next, type, tostring, error, select, load,
       setmetatable
 local rawmeta, sethook = debug.getmetatable, debug.sethook
@@ -26,15 +28,24 @@ local real_collectgarbage = collectgarbage
 
 ---------------------------------------------------------------- instruction budget
 local STEP = 1000
-local used, limit = 0, 0
+local CLOCK_EVERY = 16 * STEP
+local used, limit, deadline, tripped = 0, 0, 0, nil
 local BUDGET_MESSAGE = "UDF: instruction limit exceeded"
+local TIME_MESSAGE = "UDF: time limit exceeded"
 
 local function hook()
   used = used + STEP
-  if used > limit then
+  if not tripped then
+    if used > limit then
+      tripped = BUDGET_MESSAGE
+    elseif used % CLOCK_EVERY == 0 and now() > deadline then
+      tripped = TIME_MESSAGE
+    else
+      return
+    end
     sethook(hook, "", 1)
-    error(BUDGET_MESSAGE, 0)
   end
+  error(tripped, 0)
 end
 
 -- Hook functions are registered per thread, so a new coroutine needs its own.
@@ -54,11 +65,11 @@ local function hooked_wrap(f)
 end
 
 -- Also fails when only a coroutine ran out and the caller swallowed its error.
-function P.guarded(max_instructions, f, ...)
-  used, limit = 0, max_instructions
+function P.guarded(max_instructions, until_time, f, ...)
+  used, limit, deadline, tripped = 0, max_instructions, until_time, nil
   sethook(hook, "", STEP)
   local results = pack(f(...))
-  if used > limit then error(BUDGET_MESSAGE, 0) end
+  if tripped then error(tripped, 0) end
   return unpack(results, 1, results.n)
 end
 

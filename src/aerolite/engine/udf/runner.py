@@ -5,6 +5,11 @@ return value, the write the UDF committed, the resulting bins, the TTL asked for
 :class:`UdfExecutionError` with the text a node puts in the ``FAILURE`` bin. Module environments are
 compiled and run once and cached until the registry's ``version`` changes, so a job calling one
 function on a million records pays only the per-call cost.
+
+A call runs until its time limit (the request's deadline: a node keeps a slow UDF running until the
+client stops waiting, and the client then reports a timeout) and then fails with
+:class:`UdfTimeoutError`; ``TIME_CAP`` bounds calls that carry no deadline. An instruction limit can be
+set as well (tests use it to stop runaway code deterministically).
 """
 
 from __future__ import annotations
@@ -18,16 +23,19 @@ from typing import Any
 
 from aerolite.engine.record import CITRUSLEAF_EPOCH, Record
 from aerolite.engine.udf.convert import ValueConverter
-from aerolite.engine.udf.errors import UdfExecutionError
+from aerolite.engine.udf.errors import UdfExecutionError, UdfTimeoutError
 from aerolite.engine.udf.registry import UdfRegistry
 from aerolite.engine.udf.sandbox import LuaError, LuaMemoryError, LuaSandbox
 
-DEFAULT_INSTRUCTION_LIMIT = 10_000_000
+NO_INSTRUCTION_LIMIT = 2**62
+TIME_CAP = 10.0
+"""Seconds a call may run when nothing tighter applies: requests without a timeout, records of jobs."""
 DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
 
 UNKNOWN_MODULE = "UDF: Execution Error 1"
 UNKNOWN_FUNCTION = "function not found"
 MEMORY_EXCEEDED = "UDF: memory limit exceeded"
+TIME_EXCEEDED = "UDF: time limit exceeded"
 NO_MESSAGE = "UDF: error raised without a message"
 
 _CHUNK_POSITION = re.compile(r"^([^\s:/]+\.lua):(\d+):")
@@ -65,7 +73,7 @@ class UdfRunner:
     def __init__(
         self,
         registry: UdfRegistry,
-        instruction_limit: int = DEFAULT_INSTRUCTION_LIMIT,
+        instruction_limit: int = NO_INSTRUCTION_LIMIT,
         *,
         memory_limit: int = DEFAULT_MEMORY_LIMIT,
         clock: Callable[[], float] = time.time,
@@ -88,11 +96,13 @@ class UdfRunner:
         set_name: str,
         digest: bytes,
         key: Any,
+        time_limit: float = TIME_CAP,
     ) -> UdfOutcome:
-        """Run ``module.function(rec, *args)`` against ``record`` (None: the record does not exist)."""
+        """Run ``module.function(rec, *args)`` against ``record`` (None: the record does not exist)
+        for at most ``time_limit`` seconds."""
         try:
-            env = self._env(module)
-            results = self._run(env, function, args, record, set_name, digest, key)
+            env = self._env(module, time_limit)
+            results = self._run(env, function, args, record, set_name, digest, key, time_limit)
             if not results[0]:
                 raise UdfExecutionError(UNKNOWN_FUNCTION)
             return self._outcome(record, *results[1:])
@@ -100,9 +110,12 @@ class UdfRunner:
             self._sandbox.runtime.gccollect()
             raise UdfExecutionError(MEMORY_EXCEEDED) from None
         except LuaError as exc:
-            raise UdfExecutionError(self._failure_text(exc)) from None
+            text = self._failure_text(exc)
+            if text == TIME_EXCEEDED:
+                raise UdfTimeoutError(f"{module}.{function} ran past its time limit of {time_limit:.3f} s") from None
+            raise UdfExecutionError(text) from None
 
-    def _env(self, module: str) -> Any:
+    def _env(self, module: str, time_limit: float) -> Any:
         """The module's environment with its chunk already run; compiled once per registry version."""
         if self._envs_version != self._registry.version:
             self._envs.clear()
@@ -112,7 +125,7 @@ class UdfRunner:
             if self._registry.get(module + ".lua") is None:
                 raise UdfExecutionError(UNKNOWN_MODULE)
             env = self._sandbox.new_env(self._fetch)
-            self._sandbox.guarded(self._limit, env.require, module.encode())
+            self._sandbox.guarded(self._limit, time_limit, env.require, module.encode())
             self._envs[module] = env
         return env
 
@@ -122,7 +135,7 @@ class UdfRunner:
 
     def _run(
         self, env: Any, function: str, args: list[Any], record: Record | None,
-        set_name: str, digest: bytes, key: Any,
+        set_name: str, digest: bytes, key: Any, time_limit: float,
     ) -> tuple[Any, ...]:
         """One guarded Lua call; metadata goes positionally because building a Lua table costs more."""
         self._convert.start_call()
@@ -134,7 +147,7 @@ class UdfRunner:
             gen, ttl, lut = record.generation, self._remaining_ttl(record), self._last_update_ms(record)
             key = record.key if key is None else key
         results = self._sandbox.guarded(
-            self._limit, self._sandbox.invoke, env, function.encode(), self._sandbox.table_from(bins),
+            self._limit, time_limit, self._sandbox.invoke, env, function.encode(), self._sandbox.table_from(bins),
             record is not None, gen, ttl, lut, set_name.encode(), digest, to_lua(key),
             *[to_lua(arg) for arg in args],
         )

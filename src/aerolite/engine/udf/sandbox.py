@@ -1,15 +1,16 @@
 """One Lua 5.4 runtime prepared for UDFs: the Aerospike API loaded, the sandbox built, handles exposed.
 
 Contract: no Python object is handed to UDF code (values Lua cannot represent travel as Lua-side
-handles; the two callbacks are reachable only through closures, and attribute access on Python objects
+handles; the callbacks (logging, the clock) are reachable only through closures, and attribute access on Python objects
 is refused anyway), the ``python`` helper module lupa installs is gone, strings cross the boundary as bytes (``encoding=None``) so binary
 data survives, and the runtime's memory is capped (``max_memory``). :meth:`LuaSandbox.guarded` runs a
-Lua function under the instruction budget and always removes the hook afterwards.
+Lua function under the instruction and time budget and always removes the hook afterwards.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -56,7 +57,7 @@ class LuaSandbox:
         run_chunk = self.runtime.eval("function(src, ...) return assert(load(src, '=aerolite', 't'))(...) end")
         for chunk in (TYPES_LUA, RECORD_LUA):
             run_chunk(chunk.encode(), private)
-        run_chunk(SANDBOX_LUA.encode(), private, _log)
+        run_chunk(SANDBOX_LUA.encode(), private, _log, time.monotonic)
         self._clear_hook: Callable[[], None] = lua_globals.debug.sethook
         self.table_from: Callable[[Any], Any] = self.runtime.table_from
         self.adopt_list: Callable[[Any, int], Any] = private.adopt_list
@@ -68,9 +69,10 @@ class LuaSandbox:
         self.invoke: Callable[..., Any] = private.invoke
         self._guarded: Callable[..., Any] = private.guarded
 
-    def guarded(self, instruction_limit: int, function: Any, *args: Any) -> Any:
-        """Call a Lua function under the budget; the hook never outlives the call."""
+    def guarded(self, instruction_limit: int, seconds: float, function: Any, *args: Any) -> Any:
+        """Call a Lua function under the budget (instructions and processor seconds); the hook never
+        outlives the call."""
         try:
-            return self._guarded(instruction_limit, function, *args)
+            return self._guarded(instruction_limit, time.monotonic() + seconds, function, *args)
         finally:
             self._clear_hook()
