@@ -16,13 +16,17 @@ from dataclasses import replace
 from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
 from aerolite.server.config import ServerConfig
-from aerolite.server.connection import NodeProtocol
+from aerolite.server.connection import Connections, NodeProtocol
 from aerolite.server.dispatch import Dispatcher
 from aerolite.server.gc_policy import CollectorPolicy
 from aerolite.server.info_commands import InfoContext
 from aerolite.server.job_runner import run_job
 
 log = logging.getLogger("aerolite.server")
+
+LISTEN_BACKLOG = 4096
+"""Pending connections the kernel queues (it caps this at net.core.somaxconn): a client opening
+hundreds of connections at once must not see SYNs dropped and retried a second later."""
 
 
 class Server:
@@ -35,6 +39,7 @@ class Server:
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
         self._job_tasks: set[asyncio.Task[None]] = set()
         self.info = InfoContext(self.engine, config, start_background=self._start_background)
+        self.connections = Connections(config.max_connections, config.idle_timeout_seconds)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -42,10 +47,11 @@ class Server:
         """Start listening; returns the bound port (useful with port 0)."""
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: NodeProtocol(self.dispatcher, self.info, self.config.max_frame_bytes),
+            lambda: NodeProtocol(self.dispatcher, self.info, self.config.max_frame_bytes, self.connections),
             self.config.host,
             self.config.port,
             reuse_address=True,
+            backlog=LISTEN_BACKLOG,
         )
         port = int(self._server.sockets[0].getsockname()[1])
         if port != self.config.port:
@@ -75,6 +81,7 @@ class Server:
         while True:
             await asyncio.sleep(self.config.expiry_sweep_seconds)
             collector.tick()
+            self.connections.reap()
             removed = self.engine.sweep_expired()
             if removed:
                 log.debug("expired %d records", removed)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aerolite.engine.namespace import NamespaceConfig
+from aerolite.engine.sizing import parse_size
 from aerolite.wire.framing import DEFAULT_MAX_FRAME
 
 BUILD = "8.2.0.0"
@@ -27,6 +28,11 @@ class ServerConfig:
     build: str = BUILD
     job_retention_seconds: float = 3600.0
     """How long finished jobs stay listed by ``query-show``."""
+    max_connections: int = 15_000
+    """Client connections served at once (a node's ``proto-fd-max``); the ones beyond are closed at once."""
+    idle_timeout_seconds: float = 60.0
+    """A connection that sends nothing for this long, even in the middle of a frame, is closed (a node's
+    ``proto-fd-idle-ms``); 0 keeps idle connections forever. A connection streaming a reply is never idle."""
 
     def node_name(self) -> str:
         """A stable 15-hex-digit node name (clients drop a node whose name changes)."""
@@ -36,12 +42,19 @@ class ServerConfig:
         return "A" + digest[:14]
 
 
-def parse_namespace_spec(spec: str, data_dir: Path | None) -> NamespaceConfig:
-    """``name`` or ``name:memory`` or ``name:file`` (file namespaces live under ``data_dir``)."""
-    name, _, storage = spec.partition(":")
-    storage = storage or "memory"
-    if storage not in ("memory", "file"):
-        raise ValueError(f"namespace storage must be 'memory' or 'file', not {storage!r}")
+def parse_namespace_spec(spec: str, data_dir: Path | None, **limits: int) -> NamespaceConfig:
+    """``NAME[:memory|:file][:SIZE]`` (file namespaces live under ``data_dir``; SIZE like ``64M`` or
+    ``4G``); ``limits`` are further ``NamespaceConfig`` fields (``stop_writes_used_pct``, ...)."""
+    name, *parts = spec.split(":")
+    if len(parts) > 2:
+        raise ValueError(f"namespace {spec!r}: write NAME[:memory|:file][:SIZE]")
+    storage = "memory"
+    if parts and parts[0] in ("memory", "file"):
+        storage = parts.pop(0)
+    if parts and not parts[0][:1].isdigit():
+        raise ValueError(f"namespace storage must be 'memory' or 'file', not {parts[0]!r}")
+    if parts:
+        limits["size_bytes"] = parse_size(parts[0])
     if storage == "file" and data_dir is None:
         raise ValueError(f"namespace {name!r} is stored in a file: give --data-dir")
-    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir)
+    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir, **limits)
