@@ -210,13 +210,16 @@ class FuzzReport:
 SENTINEL = _header(2, 1, 5) + b"node\n"
 
 
-def check_reply_stream(data: bytes, report: FuzzReport, what: str) -> bool:
-    """Check every frame in ``data``; True when it ends with the sentinel's answer."""
+def check_reply_stream(data: bytes, report: FuzzReport, what: str, *, reset: bool) -> bool:
+    """Check every frame in ``data``; True when it ends with the sentinel's answer. After a reset the
+    last frame may be cut (a node resetting a connection drops what it had not sent yet)."""
     pos = 0
     last_info = b""
     while pos + 8 <= len(data):
         word = int.from_bytes(data[pos : pos + 8], "big")
         version, ptype, length = word >> 56, (word >> 48) & 0xFF, word & 0xFFFFFFFFFFFF
+        if version == 2 and ptype in (1, 2, 3, 4) and pos + 8 + length > len(data) and reset:
+            return False
         if version != 2 or ptype not in (1, 2, 3, 4) or pos + 8 + length > len(data):
             report.malformed.append(f"{what}: bad answer frame at {pos}: {data[pos : pos + 8].hex()}")
             return False
@@ -229,7 +232,7 @@ def check_reply_stream(data: bytes, report: FuzzReport, what: str) -> bool:
             if b"ERROR::internal" in body:
                 report.defects.append(f"{what}: info answered an internal error: {body[:120]!r}")
         pos += 8 + length
-    if pos != len(data):
+    if pos != len(data) and not reset:
         report.malformed.append(f"{what}: {len(data) - pos} bytes of a cut answer frame")
     return last_info.startswith(b"node\t")
 
@@ -262,22 +265,23 @@ def _check_messages(body: bytes, report: FuzzReport, what: str) -> None:
             report.malformed.append(f"{what}: an answer's message runs past its frame")
 
 
-def _read_until_closed(sock: socket.socket, deadline: float) -> tuple[bytes, bool]:
-    """Everything the node sends until it closes; False when it is still open at ``deadline``."""
+def _read_until_closed(sock: socket.socket, deadline: float) -> tuple[bytes, str]:
+    """Everything the node sends until it closes, and how it ended: "eof", "reset" or "open" (still open
+    at ``deadline``)."""
     chunks = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return b"".join(chunks), False
+            return b"".join(chunks), "open"
         sock.settimeout(remaining)
         try:
             chunk = sock.recv(1 << 16)
         except ConnectionResetError:
-            return b"".join(chunks), True
+            return b"".join(chunks), "reset"
         except TimeoutError:
-            return b"".join(chunks), False
+            return b"".join(chunks), "open"
         if not chunk:
-            return b"".join(chunks), True
+            return b"".join(chunks), "eof"
         chunks.append(chunk)
 
 
@@ -296,11 +300,11 @@ def _health_check(port: int, report: FuzzReport, n: int) -> None:
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(b"".join(frames))
             sock.shutdown(socket.SHUT_WR)
-            data, closed = _read_until_closed(sock, time.monotonic() + 10)
+            data, ending = _read_until_closed(sock, time.monotonic() + 10)
     except OSError as exc:
         report.hung.append(f"health check {n}: {exc}")
         return
-    if not closed or len(data) < 60 or data[13] != 0 or not data.endswith(value):
+    if ending != "eof" or len(data) < 60 or data[13] != 0 or not data.endswith(value):
         report.hung.append(f"health check {n}: the node did not write and read a record ({data[:80].hex()})")
         return
     report.health_checks += 1
@@ -346,14 +350,14 @@ def _one_connection(port: int, payload: bytes, report: FuzzReport, what: str, de
             except OSError:
                 report.closed_by_node += 1  # the node closed while we were still sending
                 return
-            data, closed = _read_until_closed(sock, time.monotonic() + deadline_s)
+            data, ending = _read_until_closed(sock, time.monotonic() + deadline_s)
     except OSError as exc:
         report.hung.append(f"{what}: could not connect: {exc}")
         return
-    if not closed:
+    if ending == "open":
         report.hung.append(f"{what}: neither answered nor closed within {deadline_s} s (sent {payload[:64].hex()})")
         return
-    if check_reply_stream(data, report, what):
+    if check_reply_stream(data, report, what, reset=ending == "reset"):
         report.sentinel_answered += 1
     else:
         report.closed_by_node += 1
@@ -377,9 +381,9 @@ def _check_stalled(stalled: list[tuple[float, socket.socket]], report: FuzzRepor
         if wait > 0 and not final:
             keep.append((started, sock))
             continue
-        _, closed = _read_until_closed(sock, time.monotonic() + max(wait, 0.0) + 0.5)
+        _, ending = _read_until_closed(sock, time.monotonic() + max(wait, 0.0) + 0.5)
         sock.close()
-        if closed:
+        if ending != "open":
             report.stalled_timed_out += 1
         else:
             report.hung.append(f"a peer stalled mid-frame was still open {grace:.0f} s later")

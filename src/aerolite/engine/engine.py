@@ -25,6 +25,7 @@ from aerolite.engine.commands import (
     WritePolicy,
 )
 from aerolite.engine.indexing import load_definitions
+from aerolite.engine.job_journal import JobJournal
 from aerolite.engine.jobs import JobManager
 from aerolite.engine.namespace import Namespace, NamespaceConfig
 from aerolite.engine.ops import (
@@ -62,6 +63,10 @@ class Engine:
                 raise ValueError(f"namespace {config.name!r} is configured twice")
             self.namespaces[config.name] = ns = Namespace(config)
             load_definitions(ns)
+        stored = [ns.config for ns in self.namespaces.values() if ns.config.storage == "file"]
+        if stored:
+            assert stored[0].data_dir is not None
+            self.jobs.open_journal(JobJournal(stored[0].data_dir / "jobs.log"), frozenset(c.name for c in stored))
 
     def namespace(self, name: str) -> Namespace:
         ns = self.namespaces.get(name)
@@ -223,6 +228,8 @@ class Engine:
     def close(self) -> None:
         for ns in self.namespaces.values():
             ns.close()
+        if self.jobs.journal is not None:
+            self.jobs.journal.close()
 
 
 def _only_touch(ops: list[Op]) -> bool:
