@@ -8,6 +8,8 @@ a UDF job over another set. Afterwards the invariants are checked exactly: every
 last acknowledged sequence number, each shared counter equals the sum of all acknowledged increments,
 each list holds exactly the acknowledged appends in order, generations seen by a loop only grow, and
 every record of the job set was changed once per job. Latencies are collected per operation.
+
+``storm`` opens hundreds of connections at the same moment, each writing and reading a record.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import random
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +35,8 @@ from aerospike_native import (
     Statement,
     WritePolicy,
 )
+
+from tests.e2e.test_bad_input import get, int_value, put, read_frame
 
 NS = "test"
 SET = "load"
@@ -125,6 +131,8 @@ class LoadReport:
     operations: int = 0
     invariant_checks: int = 0
     jobs: int = 0
+    seconds: float = 0.0
+    """How long the client processes ran."""
     latencies_ms: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -134,6 +142,7 @@ class LoadReport:
 
     def summary(self) -> dict[str, object]:
         return {"client processes": self.processes, "operations": self.operations, "background jobs": self.jobs,
+                "ops/s": round(self.operations / self.seconds) if self.seconds else 0,
                 "invariant checks": self.invariant_checks, "failures": len(self.failures),
                 "p50 ms": round(self.percentile(50), 2), "p99 ms": round(self.percentile(99), 2)}
 
@@ -141,8 +150,9 @@ class LoadReport:
 async def _prepare(client: Any, job_records: int) -> None:
     task = await client.register_udf(UDF, "load_udf.lua", an.UDFLang.LUA)
     await task.wait_till_complete()
-    for i in range(job_records):
-        await client.put(Key(NS, JOB_SET, i), {"n": 0})
+    for start in range(0, job_records, 500):
+        keys = [Key(NS, JOB_SET, i) for i in range(start, min(start + 500, job_records))]
+        await client.batch_write(keys, [{"n": 0}] * len(keys))
     for i in range(100):
         await client.put(Key(NS, QUERY_SET, i), {"i": i})
 
@@ -214,7 +224,9 @@ def run(address: str, *, processes: int = 8, tasks: int = 4, ops: int = 200, job
     jobs = asyncio.run(setup())
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes) as pool:
+        started = time.perf_counter()
         results = pool.starmap(_process, [(address, p, tasks, ops, seed) for p in range(processes)])
+        report.seconds = time.perf_counter() - started
     loops = [loop for per_process in results for loop in per_process]
     for loop in loops:
         report.operations += loop.ops
@@ -222,3 +234,27 @@ def run(address: str, *, processes: int = 8, tasks: int = 4, ops: int = 200, job
         report.failures += loop.failures
     asyncio.run(finish(loops, [task.task_id for task in jobs]))
     return report
+
+
+def storm(port: int, connections: int) -> int:
+    """Open ``connections`` connections at once, each writing then reading its record; how many got both."""
+    answered: list[bool] = []
+    barrier = threading.Barrier(connections)
+
+    def one(i: int) -> None:
+        barrier.wait()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                s.sendall(put(f"storm-{i}", i) + get(f"storm-{i}"))
+                read_frame(s)
+                _, body = read_frame(s)
+                answered.append(body[5] == 0 and body.endswith(int_value(i)))
+        except (OSError, AssertionError):
+            answered.append(False)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answered.count(True)

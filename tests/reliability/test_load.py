@@ -4,13 +4,10 @@ latency: bench/reliability.py)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import threading
 from pathlib import Path
 
 from tests.conftest import ServerProcess, start_server
-from tests.e2e.test_bad_input import get, int_value, put, read_frame
 from tests.reliability import load
 
 
@@ -32,25 +29,6 @@ def test_connection_storm_on_a_fresh_node(tmp_path: Path) -> None:
     try:
         somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
         assert listen_backlog(node.port) >= min(1024, somaxconn)
-        answered: list[bool] = []
-        barrier = threading.Barrier(512)
-
-        def one(i: int) -> None:
-            barrier.wait()
-            try:
-                with socket.create_connection(("127.0.0.1", node.port), timeout=30) as s:
-                    s.sendall(put(f"storm-{i}", i) + get(f"storm-{i}"))
-                    read_frame(s)
-                    _, body = read_frame(s)
-                    answered.append(body[5] == 0 and body.endswith(int_value(i)))
-            except (OSError, AssertionError):
-                answered.append(False)
-
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(512)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert answered.count(True) == 512
+        assert load.storm(node.port, 512) == 512
     finally:
         node.stop()
