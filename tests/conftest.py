@@ -48,17 +48,24 @@ class ServerProcess:
                 self.process.wait()
 
 
-def start_server(*extra: str, port: int | None = None) -> ServerProcess:
-    """Start ``aerolite serve`` and wait until it accepts connections."""
+def start_server(*extra: str, port: int | None = None, output: Path | None = None) -> ServerProcess:
+    """Start ``aerolite serve`` and wait until it accepts connections.
+
+    ``output``: a file for the server's output (for long runs, which could fill an unread pipe).
+    """
     port = port or free_port()
     args = [sys.executable, "-m", "aerolite.cli.main", "serve", "--port", str(port), *extra]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    if output is None:
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    else:
+        with output.open("a") as sink:
+            proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.STDOUT, text=True, env=env)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            output = proc.stdout.read() if proc.stdout else ""
-            raise RuntimeError(f"aerolite serve exited with {proc.returncode}: {output}")
+            printed = proc.stdout.read() if proc.stdout else (output.read_text() if output else "")
+            raise RuntimeError(f"aerolite serve exited with {proc.returncode}: {printed}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return ServerProcess(proc, port, args)

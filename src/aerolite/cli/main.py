@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aerolite.cli.commands import add_node_commands
 from aerolite.cli.serve_access import access_config, add_access_options
+from aerolite.engine.sizing import MAX_RECORD_BYTES, STOP_WRITES_USED_PCT, default_namespace_bytes, parse_size
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 
 
@@ -20,12 +21,14 @@ def _serve(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else None
     specs = args.namespace or ["test"]
     try:
-        namespaces = tuple(parse_namespace_spec(spec, data_dir) for spec in specs)
+        limits = {"max_record_bytes": parse_size(args.max_record_size), "stop_writes_used_pct": args.stop_writes_pct}
+        namespaces = tuple(parse_namespace_spec(spec, data_dir, **limits) for spec in specs)
         config = ServerConfig(
             host=args.host, port=args.port, namespaces=namespaces, cluster_name=args.cluster_name,
             max_frame_bytes=args.max_frame_bytes, data_dir=data_dir, build=args.build,
             job_retention_seconds=args.job_retention, access=access_config(args),
             cluster_ports=args.cluster_ports, node_index=args.node_index,
+            max_connections=args.max_connections, idle_timeout_seconds=args.idle_timeout,
         )
     except ValueError as exc:
         print(f"aerolite serve: {exc}", file=sys.stderr)
@@ -104,8 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     serve.add_argument("--port", type=int, default=3000, help="port to listen on (0 picks a free one)")
     serve.add_argument(
-        "--namespace", action="append", metavar="NAME[:memory|:file]",
-        help="a namespace to serve; repeatable (default: one in-memory namespace 'test')",
+        "--namespace", action="append", metavar="NAME[:memory|:file][:SIZE]",
+        help="a namespace to serve; repeatable (default: one in-memory namespace 'test'). SIZE (like 64M or 4G) "
+             f"bounds its data (default {default_namespace_bytes() >> 20} MiB on this machine: 4 GiB or an eighth "
+             "of its memory)",
     )
     serve.add_argument("--data-dir", help="directory for file-backed namespaces")
     serve.add_argument("--cluster-name", default="null", help="cluster name reported to clients")
@@ -118,6 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run a local cluster of N node processes on consecutive ports (default 1)")
     serve.add_argument("--cluster-ports", type=_ports, default=(), help=argparse.SUPPRESS)
     serve.add_argument("--node-index", type=int, default=0, help=argparse.SUPPRESS)
+    serve.add_argument("--stop-writes-pct", type=int, default=STOP_WRITES_USED_PCT, metavar="PCT",
+                       help="a namespace this full refuses writes with result 8 until records are deleted "
+                            f"(a node's stop-writes-used-pct, default {STOP_WRITES_USED_PCT})")
+    serve.add_argument("--max-record-size", default=f"{MAX_RECORD_BYTES >> 20}M", metavar="SIZE",
+                       help="larger records are refused with result 13 (a node's max-record-size, default 1M)")
+    serve.add_argument("--max-connections", type=int, default=15_000, metavar="N",
+                       help="client connections served at once; more are closed (a node's proto-fd-max, default 15000)")
+    serve.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="close connections silent this long, even mid-request (a node's proto-fd-idle-ms; "
+                            "default 60, 0 never)")
     serve.set_defaults(handler=_serve)
     demo = sub.add_parser("demo", help="start an embedded engine, load users, run one job of each kind, prove it")
     demo.add_argument("--records", type=int, default=1_000_000, help="users to generate (default 1,000,000)")

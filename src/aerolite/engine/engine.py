@@ -1,8 +1,9 @@
 """The engine: namespaces plus the execution of single-record commands, with a node's exact rules.
 
 Order of checks for a keyed command: namespace → record lookup (expired counts as missing) → filter
-expression (27) → for reads, the read-touch percentage (4 above 100; ``read_touch``) → record-exists action (2 or 5) → generation (3) → ops on a working copy (type errors
-abort before anything is stored) → store, bump generation, set void time and last-update time.
+expression (27) → for reads, the read-touch percentage (4 above 100; ``read_touch``) → record-exists action
+(2 or 5) → generation (3) → ops on a working copy (type errors abort before anything is stored) → room in
+the namespace (8) and record size (13) → store, bump generation, set void time and last-update time.
 The engine is single-threaded by design: callers run it on one event loop and need no locks.
 """
 
@@ -25,6 +26,7 @@ from aerolite.engine.commands import (
     WritePolicy,
 )
 from aerolite.engine.indexing import load_definitions
+from aerolite.engine.job_journal import JobJournal
 from aerolite.engine.jobs import JobManager
 from aerolite.engine.namespace import Namespace, NamespaceConfig
 from aerolite.engine.ops import (
@@ -40,6 +42,7 @@ from aerolite.engine.ops import (
 )
 from aerolite.engine.read_touch import touch, touch_due
 from aerolite.engine.record import Record
+from aerolite.engine.sizing import record_bytes
 from aerolite.engine.udf import UdfAction, UdfExecutionError, UdfRegistry, UdfRunner, UdfTimeoutError
 from aerolite.engine.udf.runner import TIME_CAP
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -63,6 +66,10 @@ class Engine:
                 raise ValueError(f"namespace {config.name!r} is configured twice")
             self.namespaces[config.name] = ns = Namespace(config)
             load_definitions(ns)
+        stored = [ns.config for ns in self.namespaces.values() if ns.config.storage == "file"]
+        if stored:
+            assert stored[0].data_dir is not None
+            self.jobs.open_journal(JobJournal(stored[0].data_dir / "jobs.log"), frozenset(c.name for c in stored))
 
     def namespace(self, name: str) -> Namespace:
         ns = self.namespaces.get(name)
@@ -132,17 +139,24 @@ class Engine:
         Background jobs call this directly for records they have already selected.
         """
         replace = policy.exists in (ExistsAction.REPLACE, ExistsAction.REPLACE_ONLY)
+        ns.check_room()
         if record is None:
             work = Record(digest, set_name, key, {})
             answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
+            previous_size = 0
+            size = record_bytes(work)
+            ns.check_record_size(size)
         else:
             # Update in place: the engine is single-threaded, so nobody sees the record half-written;
-            # the ops run on a copy of the bins, and a failing op puts the original back.
+            # the ops run on a copy of the bins, and a failing op or an oversized result puts the original back.
             work = record
+            previous_size = record_bytes(record)
             original = record.bins
             work.bins = {} if replace else dict(original)
             try:
                 answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
+                size = record_bytes(work)
+                ns.check_record_size(size)
             except BaseException:
                 work.bins = original
                 raise
@@ -150,12 +164,13 @@ class Engine:
                 work.key = key
         if not work.bins:
             if record is not None:
+                work.bins = original  # the namespace forgets the size it counted
                 ns.remove(digest)
             return Reply(ResultCode.OK, 0, 0, answers)
         work.void_time = void_time_for(policy.ttl, ns.config.default_ttl, None if record is None else record.void_time)
         work.generation = 1 if record is None else (record.generation + 1) & 0xFFFF or 1
         work.last_update_ns = now_ns_ms_resolution()
-        ns.store(work)
+        ns.store(work, size, previous_size)
         return Reply(ResultCode.OK, work.generation, work.void_time, answers)
 
     def _udf(self, ns: Namespace, cmd: Command, call: UdfCall) -> Reply:
@@ -181,6 +196,7 @@ class Engine:
             return Reply(ResultCode.OK, 0, 0, answer)
         if outcome.action == UdfAction.NONE or not outcome.bins:
             return Reply(ResultCode.OK, record.generation if record else 0, record.void_time if record else 0, answer)
+        ns.check_room()
         ttl = cmd.policy.ttl if outcome.ttl is None else outcome.ttl & 0xFFFFFFFF
         stored = Record(
             cmd.digest,
@@ -191,7 +207,9 @@ class Engine:
             void_time_for(ttl, ns.config.default_ttl, None if record is None else record.void_time),
             now_ns_ms_resolution(),
         )
-        ns.store(stored)
+        size = record_bytes(stored)
+        ns.check_record_size(size)
+        ns.store(stored, size, record_bytes(record) if record is not None else 0)
         return Reply(ResultCode.OK, stored.generation, stored.void_time, answer)
 
     def _delete(self, ns: Namespace, cmd: Command, record: Record | None) -> Reply:
@@ -215,6 +233,8 @@ class Engine:
     def close(self) -> None:
         for ns in self.namespaces.values():
             ns.close()
+        if self.jobs.journal is not None:
+            self.jobs.journal.close()
 
 
 def _only_touch(ops: list[Op]) -> bool:

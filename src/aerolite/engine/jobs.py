@@ -18,10 +18,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aerolite.engine.record import Record
 from aerolite.result_codes import AerospikeResultError, ResultCode
+
+if TYPE_CHECKING:
+    from aerolite.engine.job_journal import JobJournal
 
 
 class Outcome(Enum):
@@ -150,6 +153,7 @@ class Job:
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
     result: str = "ok"
+    on_finish: Callable[[Job], None] | None = None
     _chunk: list[bytes] = field(default_factory=list)
     _chunk_at: int = 0
 
@@ -168,7 +172,7 @@ class Job:
             if self._chunk_at >= len(self._chunk):
                 chunk = next(self.candidates, None)
                 if chunk is None:
-                    self._finish("ok")
+                    self.finish("ok")
                     break
                 self._chunk, self._chunk_at = chunk, 0
             start = self._chunk_at
@@ -185,18 +189,21 @@ class Job:
         return self.finished is not None
 
     def abort(self) -> None:
-        self._finish("user-aborted")
+        self.finish("user-aborted")
 
     def complete(self) -> None:
         """End the job early with success (a query that reached its record cap)."""
-        self._finish("ok")
+        self.finish("ok")
 
-    def _finish(self, result: str) -> None:
+    def finish(self, result: str) -> None:
+        """End the job with ``result`` (a node's status word: ok, user-aborted, abandoned-...)."""
         if self.finished is None:
             self.finished = time.monotonic()
             self.result = result
             self.candidates = iter(())
             self._chunk = []
+            if self.on_finish is not None:
+                self.on_finish(self)
 
     def progress_pct(self) -> float:
         if self.done:
@@ -251,6 +258,15 @@ class JobManager:
         self.retention = retention
         self.keep = keep
         self._jobs: OrderedDict[int, Job] = OrderedDict()
+        self.journal: JobJournal | None = None
+        self.journaled: frozenset[str] = frozenset()
+        """Namespaces whose background jobs go to the journal (the file namespaces)."""
+
+    def open_journal(self, journal: JobJournal, namespaces: frozenset[str]) -> None:
+        """Journal the background jobs of ``namespaces`` and list again the jobs the journal recovers."""
+        self.journal, self.journaled = journal, namespaces
+        for job in journal.recover(self.retention):
+            self._jobs[job.task_id] = job
 
     def register(self, job: Job) -> None:
         self.prune()
@@ -259,6 +275,10 @@ class JobManager:
             raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"job {job.task_id} is already active")
         self._jobs.pop(job.task_id, None)
         self._jobs[job.task_id] = job
+        journal = self.journal
+        if journal is not None and job.job_type is not JobType.QUERY and job.namespace in self.journaled:
+            journal.started(job)
+            job.on_finish = journal.ended
 
     def get(self, task_id: int) -> Job | None:
         return self._jobs.get(task_id)

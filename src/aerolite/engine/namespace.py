@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Literal
@@ -12,7 +12,14 @@ from aerolite.digest import N_PARTITIONS, partition_id
 from aerolite.engine.clock import now_since_2010
 from aerolite.engine.record import Record
 from aerolite.engine.sindex import SecondaryIndex
+from aerolite.engine.sizing import (
+    MAX_RECORD_BYTES,
+    STOP_WRITES_USED_PCT,
+    default_namespace_bytes,
+    record_bytes,
+)
 from aerolite.engine.storage import RECORD_ENVELOPE, RecordLog, Truncation
+from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.values.msgpack_codec import pack
 
 SIZE_SAMPLE = 64
@@ -25,7 +32,10 @@ Storage = Literal["memory", "file"]
 
 @dataclass(frozen=True, slots=True)
 class NamespaceConfig:
-    """How a namespace is set up. ``background_query_max_rps`` 0 means no cap (a node's default is 10 000)."""
+    """How a namespace is set up. ``background_query_max_rps`` 0 means no cap (a node's default is 10 000).
+
+    ``size_bytes``, ``stop_writes_used_pct`` and ``max_record_bytes`` are the limits of ``engine.sizing``.
+    """
 
     name: str
     storage: Storage = "memory"
@@ -34,6 +44,9 @@ class NamespaceConfig:
     nsup_period: int = 120
     background_query_max_rps: int = 0
     default_read_touch_ttl_pct: int = 0
+    size_bytes: int = field(default_factory=default_namespace_bytes)
+    stop_writes_used_pct: int = STOP_WRITES_USED_PCT
+    max_record_bytes: int = MAX_RECORD_BYTES
 
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > 31 or not self.name.isprintable() or any(c in self.name for c in ":;/\t\n"):
@@ -52,6 +65,8 @@ class Namespace:
         """The digests of each partition, so scans can walk one partition at a time."""
         self.set_sizes: dict[str, int] = {}
         self.indexes: dict[str, SecondaryIndex] = {}
+        self.used_bytes = 0
+        """The summed sizes of the records (``engine.sizing``)."""
         self.log: RecordLog | None = None
         self.index_file: Path | None = None
         if config.storage == "file":
@@ -77,6 +92,7 @@ class Namespace:
             else:
                 self._forget(entry)
         now = now_since_2010()
+        self.used_bytes = sum(record_bytes(r) for r in records.values())
         for digest in [d for d, r in records.items() if r.void_time and r.void_time <= now]:
             self._forget(digest)
         log.info("namespace %s: loaded %d records from %s", self.name, len(records), self.log.path)
@@ -101,9 +117,29 @@ class Namespace:
         self.partitions[partition_id(digest)].add(digest)
         self.set_sizes[set_name] = self.set_sizes.get(set_name, 0) + 1
 
-    def store(self, record: Record) -> None:
+    def check_room(self) -> None:
+        """SERVER_FULL (8) while the records fill ``stop_writes_used_pct`` of the namespace's size."""
+        config = self.config
+        if self.used_bytes * 100 >= config.size_bytes * config.stop_writes_used_pct:
+            raise AerospikeResultError(
+                ResultCode.SERVER_FULL,
+                f"namespace {self.name} is in stop-writes: {self.used_bytes} bytes used of {config.size_bytes} "
+                f"(stop-writes-used-pct {config.stop_writes_used_pct}); delete records or give it a larger size",
+            )
+
+    def check_record_size(self, size: int) -> None:
+        """RECORD_TOO_BIG (13) for a record above the namespace's maximum record size."""
+        if size > self.config.max_record_bytes:
+            raise AerospikeResultError(
+                ResultCode.RECORD_TOO_BIG,
+                f"record of {size} bytes is above the maximum record size of {self.config.max_record_bytes}",
+            )
+
+    def store(self, record: Record, size: int, previous_size: int) -> None:
+        """Store ``record`` (of ``size`` bytes), replacing a version of ``previous_size`` bytes (0: new)."""
         if record.digest not in self.records:
             self._track(record.digest, record.set_name)
+        self.used_bytes += size - previous_size
         self.records[record.digest] = record
         for index in self.indexes.values():
             index.add(record)
@@ -119,6 +155,7 @@ class Namespace:
         record = self.records.pop(digest, None)
         if record is None:
             return False
+        self.used_bytes -= record_bytes(record)
         self.partitions[partition_id(digest)].discard(digest)
         self.set_sizes[record.set_name] -= 1
         for index in self.indexes.values():

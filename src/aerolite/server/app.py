@@ -17,7 +17,7 @@ from aerolite.engine.engine import Engine
 from aerolite.engine.jobs import Job
 from aerolite.server import info_commands
 from aerolite.server.config import ServerConfig
-from aerolite.server.connection import NodeProtocol
+from aerolite.server.connection import Connections, NodeProtocol
 from aerolite.server.dispatch import Dispatcher
 from aerolite.server.gc_policy import CollectorPolicy
 from aerolite.server.info_commands import InfoContext
@@ -26,6 +26,10 @@ from aerolite.server.metadata import MetadataRelay
 from aerolite.server.security.startup import open_security, open_tls
 
 log = logging.getLogger("aerolite.server")
+
+LISTEN_BACKLOG = 4096
+"""Pending connections the kernel queues (it caps this at net.core.somaxconn): a client opening
+hundreds of connections at once must not see SYNs dropped and retried a second later."""
 
 
 class Server:
@@ -44,6 +48,7 @@ class Server:
         if layout.size > 1:
             self.dispatcher.owned = layout.owned
             self.info.relay = MetadataRelay(config.host, layout.peer_ports())
+        self.connections = Connections(config.max_connections, config.idle_timeout_seconds)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -51,10 +56,12 @@ class Server:
         """Start listening; returns the bound port (useful with port 0)."""
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: NodeProtocol(self.dispatcher, self.info, self.config.max_frame_bytes, self.security),
+            lambda: NodeProtocol(self.dispatcher, self.info, self.config.max_frame_bytes, self.connections,
+                                 self.security),
             self.config.host,
             self.config.port,
             reuse_address=True,
+            backlog=LISTEN_BACKLOG,
             ssl=self.tls,
         )
         port = int(self._server.sockets[0].getsockname()[1])
@@ -88,6 +95,7 @@ class Server:
         while True:
             await asyncio.sleep(self.config.expiry_sweep_seconds)
             collector.tick()
+            self.connections.reap()
             removed = self.engine.sweep_expired()
             if removed:
                 log.debug("expired %d records", removed)

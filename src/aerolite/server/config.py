@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from aerolite.engine.namespace import NamespaceConfig
+from aerolite.engine.sizing import parse_size
 from aerolite.server.cluster import ClusterLayout, node_name_for
 from aerolite.server.security.config import AccessConfig
 from aerolite.wire.framing import DEFAULT_MAX_FRAME
@@ -35,6 +36,11 @@ class ServerConfig:
     """The ports of every node of a local cluster, in order (empty: a single node)."""
     node_index: int = 0
     """This node's place in ``cluster_ports``."""
+    max_connections: int = 15_000
+    """Client connections served at once (a node's ``proto-fd-max``); the ones beyond are closed at once."""
+    idle_timeout_seconds: float = 60.0
+    """A connection that sends nothing for this long, even in the middle of a frame, is closed (a node's
+    ``proto-fd-idle-ms``); 0 keeps idle connections forever. A connection streaming a reply is never idle."""
 
     def node_name(self) -> str:
         """A stable 15-hex-digit node name (clients drop a node whose name changes)."""
@@ -48,12 +54,19 @@ class ServerConfig:
 _layout = lru_cache(maxsize=16)(ClusterLayout)
 
 
-def parse_namespace_spec(spec: str, data_dir: Path | None) -> NamespaceConfig:
-    """``name`` or ``name:memory`` or ``name:file`` (file namespaces live under ``data_dir``)."""
-    name, _, storage = spec.partition(":")
-    storage = storage or "memory"
-    if storage not in ("memory", "file"):
-        raise ValueError(f"namespace storage must be 'memory' or 'file', not {storage!r}")
+def parse_namespace_spec(spec: str, data_dir: Path | None, **limits: int) -> NamespaceConfig:
+    """``NAME[:memory|:file][:SIZE]`` (file namespaces live under ``data_dir``; SIZE like ``64M`` or
+    ``4G``); ``limits`` are further ``NamespaceConfig`` fields (``stop_writes_used_pct``, ...)."""
+    name, *parts = spec.split(":")
+    if len(parts) > 2:
+        raise ValueError(f"namespace {spec!r}: write NAME[:memory|:file][:SIZE]")
+    storage = "memory"
+    if parts and parts[0] in ("memory", "file"):
+        storage = parts.pop(0)
+    if parts and not parts[0][:1].isdigit():
+        raise ValueError(f"namespace storage must be 'memory' or 'file', not {parts[0]!r}")
+    if parts:
+        limits["size_bytes"] = parse_size(parts[0])
     if storage == "file" and data_dir is None:
         raise ValueError(f"namespace {name!r} is stored in a file: give --data-dir")
-    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir)
+    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir, **limits)

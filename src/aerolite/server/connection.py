@@ -4,7 +4,8 @@ Most requests are answered synchronously inside ``data_received``. A query answe
 it is being written (respecting the transport's flow control) later frames of the same connection
 wait their turn. Framing violations end the connection the way a node ends it (a reset for a bad
 version or type, a plain close for an oversized frame); everything else is answered and the
-connection stays usable.
+connection stays usable. Each connection notes when it last received bytes, so that the server can
+close the ones that went silent (``Connections``), and registers itself there while open.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import logging
 import socket
 import struct
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable
 from typing import cast
@@ -33,16 +35,46 @@ _SECURITY_NOT_SUPPORTED = frame(ProtoType.ADMIN, bytes((0, ResultCode.SECURITY_N
 _ENTERPRISE_ONLY = error_frame(ResultCode.ENTERPRISE_ONLY)
 
 
+class Connections:
+    """The open connections of a server: at most ``limit`` at once, the silent ones closed on ``reap``."""
+
+    def __init__(self, limit: int, idle_timeout: float) -> None:
+        self.limit = limit
+        self.idle_timeout = idle_timeout
+        self.open: set[NodeProtocol] = set()
+        self.refused = 0
+        self.reaped = 0
+
+    def admit(self, conn: NodeProtocol) -> bool:
+        if len(self.open) >= self.limit:
+            self.refused += 1
+            return False
+        self.open.add(conn)
+        return True
+
+    def reap(self) -> None:
+        """Close every connection silent for longer than the idle timeout (none when it is 0)."""
+        if self.idle_timeout <= 0:
+            return
+        cutoff = time.monotonic() - self.idle_timeout
+        for conn in [c for c in self.open if c.last_received < cutoff and c.streaming is None]:
+            log.info("closing connection from %s: idle for more than %g s", conn.peer, self.idle_timeout)
+            self.reaped += 1
+            conn.close()
+
+
 class NodeProtocol(asyncio.Protocol):
     """Serves one connection."""
 
-    def __init__(self, dispatcher: Dispatcher, info: InfoContext, max_frame: int,
+    def __init__(self, dispatcher: Dispatcher, info: InfoContext, max_frame: int, connections: Connections,
                  security: Security | None = None) -> None:
         self.security = security
         self.guard: Guard | None = None
         self.dispatcher = dispatcher
         self.info = info
         self.buffer = FrameBuffer(max_frame)
+        self.connections = connections
+        self.last_received = time.monotonic()
         self.transport: asyncio.Transport | None = None
         self.peer = ""
         self._pending: deque[tuple[int, memoryview]] = deque()
@@ -50,8 +82,19 @@ class NodeProtocol(asyncio.Protocol):
         self._writable = asyncio.Event()
         self._writable.set()
 
+    @property
+    def streaming(self) -> asyncio.Task[None] | None:
+        return self._streaming
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)
+        if not self.connections.admit(self):
+            transport.close()
+            return
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -62,6 +105,7 @@ class NodeProtocol(asyncio.Protocol):
             self.guard = self.security.guard(str(peer[0]) if isinstance(peer, tuple) else "")
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.connections.open.discard(self)
         if self._streaming is not None:
             self._streaming.cancel()
         self._writable.set()
@@ -75,6 +119,7 @@ class NodeProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         transport = self.transport
         assert transport is not None
+        self.last_received = time.monotonic()
         try:
             frames = self.buffer.feed(data)
         except FramingError as exc:

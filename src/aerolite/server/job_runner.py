@@ -77,8 +77,7 @@ async def run_job(job: Job) -> None:
             await asyncio.sleep(0)
     except Exception:
         log.exception("job %d failed", job.task_id)
-        job.abort()
-        job.result = "abandoned-error"
+        job.finish("abandoned-error")
         raise
     log.info("job %d %s: %d read, %d succeeded, %d failed, %d filtered", job.task_id, job.result,
              job.counters.read, job.counters.succeeded, job.counters.failed, job.counters.filtered_bins)

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from aerolite.ael import filter_from_text
+from aerolite.digest import N_PARTITIONS
 from aerolite.engine.background import effective_rps, start_ops_job, start_udf_job
 from aerolite.engine.commands import RecordFilter
 from aerolite.engine.engine import Engine, check_projection, project
@@ -122,6 +123,8 @@ class QueryHandler:
             return message_frame(encode_header(ResultCode.OK))
         pid_field = msg.fields.get(FieldType.PID_ARRAY)
         pids = [int.from_bytes(pid_field[i : i + 2], "little") for i in range(0, len(pid_field) - 1, 2)] if pid_field is not None else None
+        if pids and max(pids) >= N_PARTITIONS:
+            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"partition id {max(pids)} is not below {N_PARTITIONS}")
         digests_field = msg.fields.get(FieldType.DIGEST_ARRAY)
         resume: dict[int, bytes] = {}
         if digests_field is not None:

@@ -190,10 +190,7 @@ def convert(raw: Any, depth: int = 0) -> Any:
 
 
 def _convert_key(raw: Any, depth: int) -> Any:
-    key = convert(raw, depth)
-    if isinstance(key, list):
-        return tuple(key)
-    return key
+    return _key(convert(raw, depth))
 
 
 def _convert_payload(raw: bytes) -> Any:
@@ -329,4 +326,9 @@ class _Reader:
 
 
 def _key(key: Any) -> Any:
-    return tuple(key) if isinstance(key, list) else key
+    key = tuple(key) if isinstance(key, list) else key
+    try:
+        hash(key)
+    except TypeError:
+        raise MsgpackError(f"a map key cannot be a {type(key).__name__} holding maps or lists") from None
+    return key

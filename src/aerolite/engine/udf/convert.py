@@ -45,13 +45,13 @@ class ValueConverter:
         """The Lua representation of an aerolite value."""
         kind = type(value)
         if kind is str:
-            return value.encode()
+            return value.encode("utf-8", "surrogateescape")
         if kind in _SCALARS:
             return value
         if isinstance(value, (GeoJson, Hll)):
             return self._to_opaque(value)
         if isinstance(value, str):
-            return value.encode()
+            return value.encode("utf-8", "surrogateescape")
         if isinstance(value, (bytes, bytearray)):
             return self._sandbox.new_bytes(bytes(value))
         if isinstance(value, list):

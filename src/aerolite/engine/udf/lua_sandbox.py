@@ -9,6 +9,10 @@ and to the module's environment, ``collectgarbage`` limited to count/collect/ste
 loads other *registered* modules into the same environment. There is no ``io``, ``package`` or
 ``debug`` library.
 
+Pattern matching runs in C, where the instruction budget cannot stop it, and backtracking over several
+quantifiers costs up to ``#subject ^ quantifiers`` steps: ``find``/``match``/``gmatch``/``gsub`` (also
+as string methods) refuse a pattern whose worst case passes ``PATTERN_STEPS`` with a clear error.
+
 The budget: ``P.guarded(limit, deadline, f, ...)`` runs ``f`` under a count hook. Once ``limit``
 instructions are spent (summed over coroutines, which get the hook when the sandbox's
 ``coroutine.create``/``wrap`` make them) or the clock (``now``, Python's monotonic clock: wall time,
@@ -104,6 +108,48 @@ local BASE = {
   collectgarbage = limited_collectgarbage, print = print_to_log,
   warn = logger(1), info = logger(2), debug = logger(3), trace = logger(4),
 }
+
+---------------------------------------------------------------- pattern matching cost
+local PATTERN_STEPS = 1e8
+local sfind, sbyte = string.find, string.byte
+local QUANTIFIERS = {[42] = true, [43] = true, [45] = true}  -- * + -
+
+-- The quantifiers of a pattern, outside sets and escapes (a quantifier first in the pattern is a literal).
+local function quantifiers(pattern)
+  local count, i, n = 0, 1, #pattern
+  while i <= n do
+    local c = sbyte(pattern, i)
+    if c == 37 then                  -- %x: an escape or a class, one item
+      i = i + 2
+    elseif c == 91 then              -- [set]: up to the closing bracket
+      local close = sfind(pattern, "]", i + 2, true)
+      i = (close or n) + 1
+    else
+      if QUANTIFIERS[c] and i > 1 then count = count + 1 end
+      i = i + 1
+    end
+  end
+  return count
+end
+
+local function costly(subject, pattern)
+  if type(subject) ~= "string" or type(pattern) ~= "string" then return end
+  local q = quantifiers(pattern)
+  if q > 1 and (#subject) ^ q > PATTERN_STEPS then
+    error(sformat("UDF: pattern with %d quantifiers is too costly for a subject of %d bytes", q, #subject), 3)
+  end
+end
+
+local function guarded_pattern(f, plain_arg)
+  return function(subject, pattern, ...)
+    if plain_arg == nil or not select(plain_arg - 2, ...) then costly(subject, pattern) end
+    return f(subject, pattern, ...)
+  end
+end
+string.find = guarded_pattern(string.find, 4)   -- find(s, p, init, plain): plain searches are linear
+string.match = guarded_pattern(string.match)
+string.gmatch = guarded_pattern(string.gmatch)
+string.gsub = guarded_pattern(string.gsub)
 
 local safe_string = {}
 for k, v in next, string do if k ~= "dump" then safe_string[k] = v end end
