@@ -140,10 +140,11 @@ class NodeProtocol(asyncio.Protocol):
         return _ENTERPRISE_ONLY
 
     def _answer_info(self, body: memoryview) -> bytes:
-        if not body:
-            return encode_reply(info_commands.summary(self.info))
-        commands = split_commands(body)
         guard = self.guard
+        if not body:
+            summary = info_commands.summary(self.info)
+            return encode_reply([(n, guard.info_refusal(n) or v) for n, v in summary] if guard else summary)
+        commands = split_commands(body)
         return encode_reply([(cmd, (guard and guard.info_refusal(cmd)) or info_commands.answer(self.info, cmd))
                              for cmd in commands])
 

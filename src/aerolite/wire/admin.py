@@ -64,7 +64,11 @@ class AdminField(IntEnum):
 
 
 class AdminFormatError(ValueError):
-    """The body cannot be decoded (truncated, overlong field, unknown command)."""
+    """The body cannot be decoded (truncated or overlong field, bad list inside a field)."""
+
+
+class UnknownAdminCommandError(AdminFormatError):
+    """The command byte names no admin command."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,7 @@ def parse_request(body: memoryview | bytes) -> AdminRequest:
     try:
         command = AdminCommand(view[2])
     except ValueError:
-        raise AdminFormatError(f"unknown admin command {view[2]}") from None
+        raise UnknownAdminCommandError(f"unknown admin command {view[2]}") from None
     count = view[3]
     fields: dict[int, bytes] = {}
     offset = HEADER_SIZE

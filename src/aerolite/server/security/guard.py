@@ -21,6 +21,7 @@ from aerolite.wire.admin import (
     AdminField,
     AdminFormatError,
     AdminRequest,
+    UnknownAdminCommandError,
     blocks_frame,
     decode_privileges,
     decode_roles,
@@ -111,7 +112,8 @@ class Guard:
             return handler(self, request)
         except AdminFormatError as exc:
             log.info("malformed admin message from %s: %s", self.address, exc)
-            return reply_frame(ResultCode.INVALID_FIELD)
+            unknown = isinstance(exc, UnknownAdminCommandError)
+            return reply_frame(ResultCode.INVALID_COMMAND if unknown else ResultCode.INVALID_FIELD)
         except AerospikeResultError as exc:
             log.info("admin request from %s (user %r) refused (%s): %s", self.address, self.user, exc.code.name, exc)
             return reply_frame(exc.code)
