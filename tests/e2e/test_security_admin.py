@@ -245,3 +245,14 @@ def test_admin_frames_without_security(server: ServerProcess) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
         body = raw.exchange(sock, raw.admin_frame(raw.LOGIN, raw.field(raw.USER, b"admin")))
     assert body[1] == 51  # as a Community Edition node answers
+
+
+def test_names_beyond_ascii(node: ServerProcess, admin: Any) -> None:
+    admin.create_user_blocking("josé", "pässwörd", ["read-write"])
+    client = login(node.address, "josé", "pässwörd")
+    try:
+        client.put_blocking(an.Key("test", "s", "josé"), {"v": 1})
+        assert client.get_blocking(an.Key("test", "s", "josé")).bins == {"v": 1}
+        assert [u.roles for u in admin.query_users_blocking("josé")] == [["read-write"]]
+    finally:
+        client.close_blocking()

@@ -120,6 +120,10 @@ class Guard:
         except ValueError as exc:
             log.info("admin request from %s refused: %s", self.address, exc)
             return reply_frame(ResultCode.INVALID_FIELD)
+        except Exception:
+            # A defect (or a store that cannot be written) costs this request, not the connection.
+            log.exception("admin request from %s failed inside the node", self.address)
+            return reply_frame(ResultCode.SERVER_ERROR)
 
     def _login(self, request: AdminRequest) -> bytes:
         self.user = None
