@@ -115,7 +115,10 @@ class Guard:
             unknown = isinstance(exc, UnknownAdminCommandError)
             return reply_frame(ResultCode.INVALID_COMMAND if unknown else ResultCode.INVALID_FIELD)
         except AerospikeResultError as exc:
-            log.info("admin request from %s (user %r) refused (%s): %s", self.address, self.user, exc.code.name, exc)
+            # Failed logins are worth seeing at the default log level; other refusals are routine.
+            level = logging.WARNING if body[2:3] == bytes((AdminCommand.LOGIN,)) else logging.INFO
+            log.log(level, "admin request from %s (user %r) refused (%s): %s", self.address, self.user,
+                    exc.code.name, exc)
             return reply_frame(exc.code)
         except ValueError as exc:
             log.info("admin request from %s refused: %s", self.address, exc)
