@@ -15,7 +15,8 @@ DEFAULT_SESSION_TTL = 86400
 class Security:
     """Access control for an embedded node: the password of its ``admin`` user, and the session TTL.
 
-    The SDK logs in as ``admin`` unless ``with_credentials`` names another user.
+    The SDK logs in as ``admin`` unless ``with_credentials`` names another user. The password seeds
+    ``admin`` at the node's first start; with a ``data_dir`` later starts keep the users it holds.
 
     Example::
 
