@@ -240,7 +240,3 @@ def encode_u32(field_id: int, value: int) -> bytes:
     """A 4-byte big-endian number field."""
     return encode_field(field_id, value.to_bytes(4, "big"))
 
-
-def encode_stats(field_id: int, values: Sequence[int]) -> bytes:
-    """A READ_INFO/WRITE_INFO field: a one-byte count, then 4-byte numbers."""
-    return encode_field(field_id, bytes((len(values),)) + b"".join(v.to_bytes(4, "big") for v in values))
