@@ -126,36 +126,8 @@ def _add_udf(sub: Any) -> None:
     remove.set_defaults(handler=_lazy("udf", "remove"))
 
 
-ROLES = ("read", "read-write", "read-write-udf", "write", "truncate", "user-admin", "sys-admin", "data-admin",
-         "udf-admin", "sindex-admin")
-"""The predefined roles (user-defined roles are accepted too)."""
-
-
-def _add_user(sub: Any) -> None:
-    user = sub.add_parser("user", help="add, list, drop users and change their roles or passwords (--security)")
-    actions = user.add_subparsers(dest="action", required=True)
-    add = _node_parser(actions, "add", "create a user")
-    add.add_argument("name", help="the new user's name")
-    add.add_argument("--new-password-file", required=True, metavar="FILE", help="the new user's password (first line)")
-    add.add_argument("--role", action="append", default=[], help=f"a role to hold (repeatable): {', '.join(ROLES)}")
-    add.set_defaults(handler=_lazy("users", "add"))
-    _node_parser(actions, "list", "the users and their roles").set_defaults(handler=_lazy("users", "list_users"))
-    drop = _node_parser(actions, "drop", "remove a user")
-    drop.add_argument("name", help="the user to remove")
-    drop.set_defaults(handler=_lazy("users", "drop"))
-    for verb, help_text in (("grant", "give a user roles"), ("revoke", "take roles from a user")):
-        change = _node_parser(actions, verb, help_text)
-        change.add_argument("name", help="the user")
-        change.add_argument("--role", action="append", required=True, help="a role (repeatable)")
-        change.set_defaults(handler=_lazy("users", verb))
-    password = _node_parser(actions, "password", "set a user's password")
-    password.add_argument("name", help="the user")
-    password.add_argument("--new-password-file", required=True, metavar="FILE", help="the new password (first line)")
-    password.set_defaults(handler=_lazy("users", "password"))
-
-
 def add_node_commands(sub: Any) -> None:
-    """Register ``load``, ``run``, ``jobs``, ``udf``, ``count`` and ``user`` on the top-level subparsers."""
+    """Register ``load``, ``run``, ``jobs``, ``udf`` and ``count`` on the top-level subparsers."""
     load = _node_parser(sub, "load", "write generated sample users (the demo's) into a set", dataset=True)
     load.add_argument("--records", type=int, default=10_000, help="users to generate (default 10,000)")
     load.add_argument("--concurrency", type=int, default=4, help="batch writes in flight (default 4)")
@@ -168,4 +140,3 @@ def add_node_commands(sub: Any) -> None:
                          dataset=True)
     count.add_argument("--where", metavar="AEL", help="AEL filter, e.g. '$.active == true'")
     count.set_defaults(handler=_lazy("jobs", "count"))
-    _add_user(sub)

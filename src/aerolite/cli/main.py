@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from aerolite.cli.commands import add_node_commands
+from aerolite.cli.user_args import add_user_commands
 from aerolite.cli.serve_access import access_config, add_access_options
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="random seed of the generated data")
     demo.set_defaults(handler=_demo)
     add_node_commands(sub)
+    add_user_commands(sub)
     return parser
 
 
