@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from aerolite.cli.commands import add_node_commands
-from aerolite.cli.user_args import add_user_commands
 from aerolite.cli.serve_access import access_config, add_access_options
+from aerolite.cli.user_args import add_user_commands
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 
 
