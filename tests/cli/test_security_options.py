@@ -74,3 +74,27 @@ def test_help_lists_the_options() -> None:
     shown = subprocess.run([sys.executable, "-m", "aerolite.cli.main", "jobs", "abort", "--help"],
                            capture_output=True, text=True, env=ENV, timeout=30, check=True).stdout
     assert all(option in shown for option in ("--user", "--password-file", "--tls-ca", "--tls-name"))
+
+
+def test_user_commands(node: ServerProcess, folder: Path, certs: Certificates) -> None:
+    access = ("--user", "admin", "--password-file", str(folder / "admin-password"),
+              "--tls-ca", str(certs.ca), "--tls-name", "cli-node")
+    (folder / "eve-password").write_text("eve-1\n")
+    (folder / "eve-password-2").write_text("eve-2\n")
+    added = run(node, "user", "add", "eve", "--role", "read", "--new-password-file", str(folder / "eve-password"),
+                *access)
+    assert added.returncode == 0, added.stderr
+    assert run(node, "user", "grant", "eve", "--role", "read-write", *access).returncode == 0
+    assert run(node, "user", "revoke", "eve", "--role", "read", *access).returncode == 0
+    listed = run(node, "user", "list", *access)
+    assert listed.returncode == 0 and any(line.split()[:2] == ["eve", "read-write"] for line in listed.stdout.splitlines())
+    as_eve = ("--user", "eve", "--password-file", str(folder / "eve-password"), "--tls-ca", str(certs.ca),
+              "--tls-name", "cli-node")
+    assert run(node, "load", "--set", "by_eve", "--records", "5", *as_eve).returncode == 0
+    refused = run(node, "user", "drop", "admin", *as_eve)
+    assert refused.returncode == 2 and "ROLE_VIOLATION (81)" in refused.stderr, refused.stderr
+    changed = run(node, "user", "password", "eve", "--new-password-file", str(folder / "eve-password-2"), *access)
+    assert changed.returncode == 0, changed.stderr
+    assert "refused the login" in run(node, "count", "--set", "by_eve", *as_eve).stderr
+    assert run(node, "user", "drop", "eve", *access).returncode == 0
+    assert "eve" not in run(node, "user", "list", *access).stdout

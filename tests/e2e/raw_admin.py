@@ -19,7 +19,11 @@ def field(field_id: int, data: bytes) -> bytes:
 
 
 def admin_frame(command: int, *fields: bytes) -> bytes:
-    body = bytes((0, 0, command, len(fields))) + bytes(12) + b"".join(fields)
+    return framed(bytes((0, 0, command, len(fields))) + bytes(12) + b"".join(fields))
+
+
+def framed(body: bytes) -> bytes:
+    """A type-2 frame around any body."""
     return struct.pack(">Q", (2 << 56) | (2 << 48) | len(body)) + body
 
 

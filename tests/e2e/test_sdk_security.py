@@ -78,5 +78,7 @@ def test_definitions_refuse_bad_settings() -> None:
         ClusterDefinition("h", 3000).with_tls("ca.pem", "")
     with pytest.raises(ValueError, match="admin password"):
         Security("")
+    shown = repr(ClusterDefinition("h", 3000).with_credentials("u", "hunter2").spec) + repr(Security("hunter2"))
+    assert "hunter2" not in shown
     with pytest.raises(TypeError, match="Security"):
         ClusterDefinition.embedded(security="pw")  # type: ignore[arg-type]

@@ -145,6 +145,26 @@ def test_unauthenticated_info_gets_only_tend_commands(node: ServerProcess) -> No
     assert answers["partitions"] == "4096" and not answers["node"].startswith("ERROR")
     assert answers["namespaces"].startswith("ERROR:80:")
     assert answers["truncate:namespace=test"].startswith("ERROR:80:")
+    with socket.create_connection(("127.0.0.1", node.port), timeout=5) as sock:
+        sock.sendall(raw.info_frame())  # the summary: tend values only
+        _, body = raw.read_frame(sock)
+    summary = dict(line.split("\t", 1) for line in body.decode().splitlines())
+    assert summary["statistics"].startswith("ERROR:80:") and not summary["build"].startswith("ERROR")
+
+
+def test_admin_errors_name_the_problem(node: ServerProcess) -> None:
+    with socket.create_connection(("127.0.0.1", node.port), timeout=5) as sock:
+        assert raw.exchange(sock, raw.admin_frame(7))[1] == 54  # no such command
+        cut = raw.framed(raw.admin_frame(raw.LOGIN, raw.field(raw.USER, b"admin"))[8:-2])  # field runs past the end
+        assert raw.exchange(sock, cut)[1] == 55
+        assert raw.exchange(sock, raw.admin_frame(2, raw.field(raw.USER, b"admin")))[1] == 80  # not logged in
+        login_reply = raw.exchange(sock, raw.admin_frame(raw.LOGIN, raw.field(raw.USER, b"admin"),
+                                                         raw.field(raw.CREDENTIAL, raw.credential(ADMIN_PASSWORD))))
+        assert login_reply[1] == 0
+        roles = bytes((1, 4)) + b"read"
+        weak = raw.exchange(sock, raw.admin_frame(1, raw.field(raw.USER, b"weak"), raw.field(1, b"plain"),
+                                                  raw.field(10, roles)))
+        assert weak[1] == 62  # a password that is not a bcrypt hash
 
 
 def test_store_holds_no_password(data_dir: Path, admin: Any) -> None:
@@ -225,3 +245,14 @@ def test_admin_frames_without_security(server: ServerProcess) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
         body = raw.exchange(sock, raw.admin_frame(raw.LOGIN, raw.field(raw.USER, b"admin")))
     assert body[1] == 51  # as a Community Edition node answers
+
+
+def test_names_beyond_ascii(node: ServerProcess, admin: Any) -> None:
+    admin.create_user_blocking("josé", "pässwörd", ["read-write"])
+    client = login(node.address, "josé", "pässwörd")
+    try:
+        client.put_blocking(an.Key("test", "s", "josé"), {"v": 1})
+        assert client.get_blocking(an.Key("test", "s", "josé")).bins == {"v": 1}
+        assert [u.roles for u in admin.query_users_blocking("josé")] == [["read-write"]]
+    finally:
+        client.close_blocking()

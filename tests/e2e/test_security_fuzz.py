@@ -7,7 +7,6 @@ sent on a connection before login and on one logged in as ``admin`` (so the user
 from __future__ import annotations
 
 import socket
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +52,7 @@ class Peer:
 
     def send(self, body: bytes) -> int | None:
         """The result code of the reply, or None when the node closed the connection."""
-        self.sock.sendall(struct.pack(">Q", (2 << 56) | (2 << 48) | len(body)) + body)
+        self.sock.sendall(raw.framed(body))
         try:
             ptype, reply = raw.read_frame(self.sock)
         except (ConnectionError, OSError):

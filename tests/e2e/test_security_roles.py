@@ -142,6 +142,28 @@ def test_scoped_role_and_batch_rows(node: ServerProcess, admin: Any) -> None:
         rows = client.batch_read_blocking([an.Key(NS, "open", 1), an.Key(NS, "closed", 1)])
         assert rows[0].record is not None and rows[0].record.bins == {"v": 1}
         assert rows[1].record is None and int(rows[1].result_code) == 81
+        client.query_operate_blocking(an.Statement(NS, "open"), [an.Operation.put("job", 1)]).wait_till_complete_blocking()
+        with pytest.raises(an.exceptions.SecurityError) as job_refused:
+            client.query_operate_blocking(an.Statement(NS, "closed"), [an.Operation.put("job", 1)])
+        assert code_of(job_refused.value) == 81
     finally:
         client.close_blocking()
     assert admin.get_blocking(an.Key(NS, "closed", 1)).bins == {"v": "secret"}
+    assert admin.get_blocking(an.Key(NS, "open", 1)).bins == {"v": 1, "job": 1}
+
+
+def test_truncate_scoped_to_a_set(node: ServerProcess, admin: Any) -> None:
+    admin.create_role_blocking("trim-logs", [an.Privilege(an.PrivilegeCode.Truncate, NS, "logs")], [], 0, 0)
+    admin.create_user_blocking("trimmer", "pw", ["trim-logs"])
+    admin.put_blocking(an.Key(NS, "logs", 1), {"v": 1})
+    admin.put_blocking(an.Key(NS, "kept", 1), {"v": 1})
+    client = login(node.address, "trimmer", "pw")
+    try:
+        client.truncate_blocking(NS, "logs")
+        with pytest.raises(an.exceptions.SecurityError) as refused:
+            client.truncate_blocking(NS, "kept")
+        assert code_of(refused.value) == 81
+    finally:
+        client.close_blocking()
+    assert admin.exists_blocking(an.Key(NS, "kept", 1))
+    assert not admin.exists_blocking(an.Key(NS, "logs", 1))

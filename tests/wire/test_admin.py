@@ -12,6 +12,7 @@ from aerolite.wire.admin import (
     AdminCommand,
     AdminField,
     AdminFormatError,
+    UnknownAdminCommandError,
     WirePrivilege,
     blocks_frame,
     decode_privileges,
@@ -49,7 +50,7 @@ def test_privileges_carry_a_scope_only_for_data_codes() -> None:
 
 @pytest.mark.parametrize(("raw", "problem"), [
     (b"\x00" * 15, "shorter than its 16-byte header"),
-    (body(99), "unknown admin command 99"),
+    (body(99), "unknown admin command 99"),  # UnknownAdminCommandError: answered INVALID_COMMAND
     (body(0)[:3] + b"\x01" + bytes(12), "past the end"),
     (body(0, field(0, b"abc"))[:-1], "does not fit"),
     (body(0) + b"x", "after the last admin field"),
@@ -64,6 +65,11 @@ def test_malformed_bodies_name_the_problem(raw: bytes, problem: str) -> None:
 def test_malformed_role_lists(data: bytes) -> None:
     with pytest.raises(AdminFormatError):
         decode_roles(data)
+
+
+def test_unknown_command_is_its_own_error() -> None:
+    with pytest.raises(UnknownAdminCommandError):
+        parse_request(body(7))
 
 
 def test_small_fields() -> None:

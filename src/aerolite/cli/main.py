@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aerolite.cli.commands import add_node_commands
 from aerolite.cli.serve_access import access_config, add_access_options
+from aerolite.cli.user_args import add_user_commands
 from aerolite.engine.sizing import MAX_RECORD_BYTES, STOP_WRITES_USED_PCT, default_namespace_bytes, parse_size
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
 
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--nodes", type=int, default=1, help="node processes of the embedded cluster (default 1)")
     demo.set_defaults(handler=_demo)
     add_node_commands(sub)
+    add_user_commands(sub)
     return parser
 
 

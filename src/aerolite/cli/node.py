@@ -74,15 +74,20 @@ def connected(args: argparse.Namespace) -> Iterator[Cluster]:
         yield cluster
 
 
+def read_password(path: str) -> str:
+    """The password on the first line of the file at ``path`` (passwords never go on a command line)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0]:
+        raise CliError(f"{path} holds no password on its first line")
+    return lines[0]
+
+
 def with_access(definition: D, args: argparse.Namespace) -> D:
     """The definition with the ``--user``/``--password-file`` and ``--tls-ca``/``--tls-name`` of a command."""
     if (args.user is None) != (args.password_file is None):
         raise CliError("--user and --password-file go together (a password never goes on the command line)")
     if args.user is not None:
-        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
-        if not lines or not lines[0]:
-            raise CliError(f"{args.password_file} holds no password on its first line")
-        definition.with_credentials(args.user, lines[0])
+        definition.with_credentials(args.user, read_password(args.password_file))
     if args.tls_ca is not None or args.tls_name is not None:
         if args.tls_name is None:
             raise CliError("--tls-ca needs --tls-name (the name in the node's certificate)")

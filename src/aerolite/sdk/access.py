@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aerospike_native as an
@@ -15,14 +15,15 @@ DEFAULT_SESSION_TTL = 86400
 class Security:
     """Access control for an embedded node: the password of its ``admin`` user, and the session TTL.
 
-    The SDK logs in as ``admin`` unless ``with_credentials`` names another user.
+    The SDK logs in as ``admin`` unless ``with_credentials`` names another user. The password seeds
+    ``admin`` at the node's first start; with a ``data_dir`` later starts keep the users it holds.
 
     Example::
 
         ClusterDefinition.embedded(data_dir="data", security=Security("s3cret")).connect()
     """
 
-    admin_password: str
+    admin_password: str = field(repr=False)
     session_ttl: int = DEFAULT_SESSION_TTL
 
     def __post_init__(self) -> None:
@@ -45,7 +46,7 @@ class Access:
     """Credentials and TLS settings of a cluster definition (all optional)."""
 
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     tls_cafile: str | None = None
     tls_name: str | None = None
 

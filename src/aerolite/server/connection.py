@@ -33,6 +33,7 @@ log = logging.getLogger("aerolite.server")
 
 _SECURITY_NOT_SUPPORTED = frame(ProtoType.ADMIN, bytes((0, ResultCode.SECURITY_NOT_SUPPORTED)) + bytes(14))
 _ENTERPRISE_ONLY = error_frame(ResultCode.ENTERPRISE_ONLY)
+_SUMMARY_REQUEST = memoryview("".join(f"{name}\n" for name in info_commands.SUMMARY).encode())
 
 
 class Connections:
@@ -179,8 +180,8 @@ class NodeProtocol(asyncio.Protocol):
     def _answer(self, ptype: int, body: memoryview) -> Answer:
         if ptype == ProtoType.MESSAGE:
             return self.dispatcher.handle(body, self.peer, self.guard)
-        if ptype == ProtoType.INFO:
-            return self._answer_info(body)
+        if ptype == ProtoType.INFO:  # with access control the summary is asked for by name, so it is checked
+            return self._answer_info(body if body or self.guard is None else _SUMMARY_REQUEST)
         if ptype == ProtoType.ADMIN:
             return _SECURITY_NOT_SUPPORTED if self.guard is None else self.guard.admin(body)
         return _ENTERPRISE_ONLY

@@ -64,7 +64,11 @@ class AdminField(IntEnum):
 
 
 class AdminFormatError(ValueError):
-    """The body cannot be decoded (truncated, overlong field, unknown command)."""
+    """The body cannot be decoded (truncated or overlong field, bad list inside a field)."""
+
+
+class UnknownAdminCommandError(AdminFormatError):
+    """The command byte names no admin command."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,7 @@ def parse_request(body: memoryview | bytes) -> AdminRequest:
     try:
         command = AdminCommand(view[2])
     except ValueError:
-        raise AdminFormatError(f"unknown admin command {view[2]}") from None
+        raise UnknownAdminCommandError(f"unknown admin command {view[2]}") from None
     count = view[3]
     fields: dict[int, bytes] = {}
     offset = HEADER_SIZE
@@ -236,7 +240,3 @@ def encode_u32(field_id: int, value: int) -> bytes:
     """A 4-byte big-endian number field."""
     return encode_field(field_id, value.to_bytes(4, "big"))
 
-
-def encode_stats(field_id: int, values: Sequence[int]) -> bytes:
-    """A READ_INFO/WRITE_INFO field: a one-byte count, then 4-byte numbers."""
-    return encode_field(field_id, bytes((len(values),)) + b"".join(v.to_bytes(4, "big") for v in values))

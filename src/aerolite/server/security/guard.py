@@ -21,6 +21,7 @@ from aerolite.wire.admin import (
     AdminField,
     AdminFormatError,
     AdminRequest,
+    UnknownAdminCommandError,
     blocks_frame,
     decode_privileges,
     decode_roles,
@@ -30,7 +31,6 @@ from aerolite.wire.admin import (
     encode_field,
     encode_privileges,
     encode_roles,
-    encode_stats,
     encode_u32,
     parse_request,
     reply_frame,
@@ -111,13 +111,21 @@ class Guard:
             return handler(self, request)
         except AdminFormatError as exc:
             log.info("malformed admin message from %s: %s", self.address, exc)
-            return reply_frame(ResultCode.INVALID_FIELD)
+            unknown = isinstance(exc, UnknownAdminCommandError)
+            return reply_frame(ResultCode.INVALID_COMMAND if unknown else ResultCode.INVALID_FIELD)
         except AerospikeResultError as exc:
-            log.info("admin request from %s (user %r) refused (%s): %s", self.address, self.user, exc.code.name, exc)
+            # Failed logins are worth seeing at the default log level; other refusals are routine.
+            level = logging.WARNING if body[2:3] == bytes((AdminCommand.LOGIN,)) else logging.INFO
+            log.log(level, "admin request from %s (user %r) refused (%s): %s", self.address, self.user,
+                    exc.code.name, exc)
             return reply_frame(exc.code)
         except ValueError as exc:
             log.info("admin request from %s refused: %s", self.address, exc)
             return reply_frame(ResultCode.INVALID_FIELD)
+        except Exception:
+            # A defect (or a store that cannot be written) costs this request, not the connection.
+            log.exception("admin request from %s failed inside the node", self.address)
+            return reply_frame(ResultCode.SERVER_ERROR)
 
     def _login(self, request: AdminRequest) -> bytes:
         self.user = None
@@ -145,18 +153,18 @@ class Guard:
         self.user = name
         return _OK
 
-    def _user_admin(self, request: AdminRequest) -> AdminRequest:
+    def _require_user_admin(self) -> None:
         self._require(self._grants(), (Permission.USER_ADMIN, "", ""))
-        return request
 
     def _create_user(self, request: AdminRequest) -> bytes:
-        self._user_admin(request)
+        self._require_user_admin()
         self.security.store.create_user(_required_text(request, AdminField.USER, ResultCode.INVALID_USER),
                                         request.fields.get(AdminField.PASSWORD, b""), _roles(request))
         return _OK
 
     def _drop_user(self, request: AdminRequest) -> bytes:
-        name = _required_text(self._user_admin(request), AdminField.USER, ResultCode.INVALID_USER)
+        self._require_user_admin()
+        name = _required_text(request, AdminField.USER, ResultCode.INVALID_USER)
         self.security.store.drop_user(name)
         self.security.sessions.revoke(name)
         return _OK
@@ -168,13 +176,14 @@ class Guard:
             if not self.security.store.user(name).matches(old):
                 raise AerospikeResultError(ResultCode.INVALID_PASSWORD, "the old password does not match")
         else:
-            self._user_admin(request)
+            self._require_user_admin()
         self.security.store.set_password(name, request.fields.get(AdminField.PASSWORD, b""))
         self.security.sessions.revoke(name)
         return _OK
 
     def _change_roles(self, request: AdminRequest) -> bytes:
-        name = _required_text(self._user_admin(request), AdminField.USER, ResultCode.INVALID_USER)
+        self._require_user_admin()
+        name = _required_text(request, AdminField.USER, ResultCode.INVALID_USER)
         store = self.security.store
         (store.grant_roles if request.command == AdminCommand.GRANT_ROLES else store.revoke_roles)(name, _roles(request))
         return _OK
@@ -182,48 +191,52 @@ class Guard:
     def _query_users(self, request: AdminRequest) -> bytes:
         name = request.text(AdminField.USER)
         if name != self.user or name is None:
-            self._user_admin(request)
+            self._require_user_admin()
         store = self.security.store
         names = [name] if name is not None else sorted(store.users)
         blocks = []
         for user in names:
             record = store.user(user)
-            blocks.append(encode_block(ResultCode.OK, [
-                encode_field(AdminField.USER, user.encode()), encode_roles(record.roles),
-                encode_stats(AdminField.READ_INFO, [0, 0, 0, 0]), encode_stats(AdminField.WRITE_INFO, [0, 0, 0, 0]),
-                encode_u32(AdminField.CONNECTIONS, 0)]))
+            # No READ_INFO/WRITE_INFO/CONNECTIONS: the node keeps no per-user statistics.
+            blocks.append(encode_block(ResultCode.OK, [encode_field(AdminField.USER, user.encode()),
+                                                       encode_roles(record.roles)]))
         return blocks_frame(blocks)
 
     def _create_role(self, request: AdminRequest) -> bytes:
-        name = _required_text(self._user_admin(request), AdminField.ROLE, ResultCode.INVALID_ROLE)
+        self._require_user_admin()
+        name = _required_text(request, AdminField.ROLE, ResultCode.INVALID_ROLE)
         _no_quotas(request)
         self.security.store.create_role(name, _privileges(request), _whitelist(request))
         return _OK
 
     def _drop_role(self, request: AdminRequest) -> bytes:
-        self.security.store.drop_role(_required_text(self._user_admin(request), AdminField.ROLE, ResultCode.INVALID_ROLE))
+        self._require_user_admin()
+        self.security.store.drop_role(_required_text(request, AdminField.ROLE, ResultCode.INVALID_ROLE))
         return _OK
 
     def _change_privileges(self, request: AdminRequest) -> bytes:
-        name = _required_text(self._user_admin(request), AdminField.ROLE, ResultCode.INVALID_ROLE)
+        self._require_user_admin()
+        name = _required_text(request, AdminField.ROLE, ResultCode.INVALID_ROLE)
         store = self.security.store
         change = store.grant_privileges if request.command == AdminCommand.GRANT_PRIVILEGES else store.revoke_privileges
         change(name, _privileges(request))
         return _OK
 
     def _set_whitelist(self, request: AdminRequest) -> bytes:
-        name = _required_text(self._user_admin(request), AdminField.ROLE, ResultCode.INVALID_ROLE)
+        self._require_user_admin()
+        name = _required_text(request, AdminField.ROLE, ResultCode.INVALID_ROLE)
         self.security.store.set_whitelist(name, _whitelist(request))
         return _OK
 
     def _set_quotas(self, request: AdminRequest) -> bytes:
-        _required_text(self._user_admin(request), AdminField.ROLE, ResultCode.INVALID_ROLE)
+        self._require_user_admin()
+        _required_text(request, AdminField.ROLE, ResultCode.INVALID_ROLE)
         _no_quotas(request)
         return _OK
 
     def _query_roles(self, request: AdminRequest) -> bytes:
         name = request.text(AdminField.ROLE)
-        self._user_admin(request)
+        self._require_user_admin()
         store = self.security.store
         blocks = []
         for role in [name] if name is not None else store.role_names():

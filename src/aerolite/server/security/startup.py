@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from aerolite.server.security.guard import Security
 from aerolite.server.security.sessions import Sessions
 from aerolite.server.security.store import SecurityStore
 from aerolite.server.security.tls import server_context
+
+log = logging.getLogger("aerolite.security")
 
 
 def read_password_file(path: Path) -> str:
@@ -23,6 +26,8 @@ def open_security(access: AccessConfig, data_dir: Path | None) -> Security | Non
     if not access.security:
         return None
     password = read_password_file(access.admin_password_file) if access.admin_password_file else None
+    if data_dir is None:
+        log.warning("access control without --data-dir: users and roles last only until the node stops")
     return Security(SecurityStore.open(data_dir, password), Sessions(access.session_ttl))
 
 

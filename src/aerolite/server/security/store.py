@@ -220,8 +220,14 @@ class SecurityStore:
     # -- persistence
 
     def _changed(self) -> None:
+        """Save a change; if it cannot be saved, go back to what is on disk (the change is refused)."""
         self._grants.clear()
-        self.save()
+        try:
+            self.save()
+        except OSError:
+            if self.path is not None and self.path.exists():
+                self._load()
+            raise
 
     def save(self) -> None:
         if self.path is None:
