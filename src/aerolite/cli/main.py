@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     serve.add_argument("--port", type=int, default=3000, help="port to listen on (0 picks a free one)")
     serve.add_argument(
-        "--namespace", action="append", metavar="NAME[:memory|:file]",
+        "--namespace", action="append", metavar="NAME[:memory|:file][:compact]",
         help="a namespace to serve; repeatable (default: one in-memory namespace 'test')",
     )
     serve.add_argument("--data-dir", help="directory for file-backed namespaces")

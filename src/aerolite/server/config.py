@@ -46,11 +46,14 @@ _layout = lru_cache(maxsize=16)(ClusterLayout)
 
 
 def parse_namespace_spec(spec: str, data_dir: Path | None) -> NamespaceConfig:
-    """``name`` or ``name:memory`` or ``name:file`` (file namespaces live under ``data_dir``)."""
-    name, _, storage = spec.partition(":")
-    storage = storage or "memory"
-    if storage not in ("memory", "file"):
-        raise ValueError(f"namespace storage must be 'memory' or 'file', not {storage!r}")
+    """``name[:memory|:file][:compact]`` (file namespaces live under ``data_dir``; ``compact`` packs records)."""
+    name, *options = spec.split(":")
+    compact = options[-1:] == ["compact"]
+    if compact:
+        options.pop()
+    storage = options[0] if options else "memory"
+    if storage not in ("memory", "file") or len(options) > 1:
+        raise ValueError(f"a namespace is NAME[:memory|:file][:compact], not {spec!r}")
     if storage == "file" and data_dir is None:
         raise ValueError(f"namespace {name!r} is stored in a file: give --data-dir")
-    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir)
+    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir, compact=compact)
