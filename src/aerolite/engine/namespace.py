@@ -53,7 +53,8 @@ class Namespace:
         self._records: dict[bytes, Any] = {}
         """Digest → ``Record``, or → packed bytes when compact."""
         self.codec = RecordCodec() if config.compact else None
-        self.get: Callable[[bytes], Record | None] = self._records.get if self.codec is None else self._get_packed
+        self.get: Callable[[bytes], Record | None] = (
+            self._records.get if self.codec is None else self.codec.reader(self._records.get))
         """The record stored under a digest (expired or not), or None."""
         self.partitions: list[set[bytes]] = [set() for _ in range(N_PARTITIONS)]
         """The digests of each partition, so scans can walk one partition at a time."""
@@ -74,19 +75,12 @@ class Namespace:
     def __len__(self) -> int:
         return len(self._records)
 
-    def _get_packed(self, digest: bytes) -> Record | None:
-        data = self._records.get(digest)
-        return None if data is None else self._unpack(digest, data)
-
-    def _unpack(self, digest: bytes, data: bytes) -> Record:
-        assert self.codec is not None
-        return self.codec.unpack(digest, data)
-
     def all_records(self) -> Iterator[Record]:
         """Every stored record (expired or not)."""
         if self.codec is None:
             return iter(self._records.values())
-        return (self._unpack(d, data) for d, data in self._records.items())
+        unpack = self.codec.unpack
+        return (unpack(d, data) for d, data in self._records.items())
 
     def _headers(self) -> Iterator[tuple[bytes, str, int, int]]:
         """(digest, set name, void time, last-update ns) of every record, without decoding bins."""

@@ -5,7 +5,7 @@ object, its bin dict, one ``str`` per text value (49 bytes of header each), a bo
 Packed, the same record is one bytes object of about 220 bytes:
 
     header  >HIqHH   generation, void time, last-update ns, set id, bin-layout id
-    body    msgpack  [user key, value of bin 1, value of bin 2, ...]
+    body    msgpack  [value of bin 1, value of bin 2, ..., user key]
 
 Set names and bin-name tuples ("layouts") are stored once per namespace in ``Interner`` tables and
 referred to by number, so a million records of the same shape share one tuple of names. Values are
@@ -18,6 +18,7 @@ every write (see the namespace setting ``compact``).
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import msgpack
@@ -100,13 +101,32 @@ class RecordCodec:
         bins = record.bins
         header = _HEADER.pack(record.generation, record.void_time, record.last_update_ns,
                               self.sets.id_of(record.set_name), self.layouts.id_of(tuple(bins)))
-        return header + _pack([record.key, *bins.values()])
+        return header + _pack([*bins.values(), record.key])
 
     def unpack(self, digest: bytes, data: bytes) -> Record:
-        generation, void_time, last_update_ns, set_id, layout_id = _HEADER.unpack_from(data)
-        key, *values = _unpack(data[_HEADER.size:])
-        return Record(digest, self.sets.values[set_id], key, dict(zip(self.layouts.values[layout_id], values, strict=True)),
-                      generation, void_time, last_update_ns)
+        record = self.reader(lambda _digest: data)(digest)
+        assert record is not None
+        return record
+
+    def reader(self, lookup: Callable[[bytes], bytes | None]) -> Callable[[bytes], Record | None]:
+        """A function from digest to decoded record (None when ``lookup`` has none): the hot path of
+        reads and jobs in a compact namespace, so everything it needs is bound locally."""
+        header = _HEADER.unpack_from
+        start = _HEADER.size
+        unpackb = msgpack.unpackb
+        sets = self.sets.values
+        layouts = self.layouts.values
+
+        def read(digest: bytes) -> Record | None:
+            data = lookup(digest)
+            if data is None:
+                return None
+            generation, void_time, last_update_ns, set_id, layout_id = header(data)
+            values = unpackb(memoryview(data)[start:], raw=False, strict_map_key=False, ext_hook=_from_ext)
+            key = values.pop()
+            return Record(digest, sets[set_id], key, dict(zip(layouts[layout_id], values, strict=True)),
+                          generation, void_time, last_update_ns)
+        return read
 
     def header(self, data: bytes) -> tuple[str, int, int]:
         """(set name, void time, last-update ns) of a packed record, without decoding its bins."""
