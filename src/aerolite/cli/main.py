@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from aerolite.cli.commands import add_node_commands
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
+
+DEMO_NODES = min(os.cpu_count() or 1, 8)
+"""The demo loads and runs background jobs, server work that a node per core spreads (README: measured)."""
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -117,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--records", type=int, default=1_000_000, help="users to generate (default 1,000,000)")
     demo.add_argument("--concurrency", type=int, default=4, help="batch writes in flight while loading (default 4)")
     demo.add_argument("--seed", type=int, default=7, help="random seed of the generated data")
-    demo.add_argument("--nodes", type=int, default=1, help="node processes of the embedded cluster (default 1)")
+    demo.add_argument("--nodes", type=int, default=DEMO_NODES,
+                      help=f"node processes of the embedded cluster (default one per core, here {DEMO_NODES})")
     demo.set_defaults(handler=_demo)
     add_node_commands(sub)
     return parser
