@@ -62,10 +62,12 @@ async def load(client: Any, n: int) -> float:
 async def probe(client: Any, n: int, stop: asyncio.Event, latencies: list[float]) -> None:
     """Foreground single-record reads while a job runs."""
     i = 0
+    policy = an.ReadPolicy()
+    policy.total_timeout = policy.socket_timeout = 30_000  # a slow read is a latency to record, not a failure
     while not stop.is_set():
         started = time.perf_counter()
         with contextlib.suppress(an.exceptions.RecordNotFound):  # the delete job got there first
-            await client.get(an.Key("test", SET, (i * 7919) % n))
+            await client.get(an.Key("test", SET, (i * 7919) % n), policy=policy)
         latencies.append(time.perf_counter() - started)
         i += 1
         await asyncio.sleep(0.002)

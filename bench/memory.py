@@ -3,9 +3,10 @@
 Starts ``aerolite serve`` (``--nodes N``: a local cluster, every node process counted, supervisor too),
 loads records of five bins (about 170 bytes of data each) through the official client with batch
 writes, lets the server settle, and reports the growth of resident memory (VmRSS) per record.
-With ``--nodes N`` (N > 1) it measures one node and then N nodes in the same run.
+With ``--nodes N`` (N > 1) it measures one node and then N nodes in the same run; each for records
+held as objects and packed (a ``compact`` namespace) unless ``--layout`` names one.
 
-    python3 bench/memory.py [--records 1000000] [--nodes 2]
+    python3 bench/memory.py [--records 1000000] [--nodes 2] [--layout objects|compact|both]
 
 Prints a table and writes ``bench/results/memory.json``.
 """
@@ -38,9 +39,10 @@ def payload_bytes() -> int:
     return sum(len(n) + (len(v) if isinstance(v, str) else 8) for n, v in bins.items())
 
 
-def start(nodes: int) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes)],
-                            stdout=subprocess.PIPE, text=True)
+def start(nodes: int, compact: bool) -> tuple[subprocess.Popen[str], str]:
+    namespace = "test:compact" if compact else "test"
+    proc = subprocess.Popen([sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes),
+                             "--namespace", namespace], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     if not line.startswith("aerolite listening on "):
@@ -83,8 +85,8 @@ async def load(address: str, n: int, nodes: int) -> None:
         await client.close()
 
 
-def measure(nodes: int, n: int) -> dict[str, Any]:
-    proc, address = start(nodes)
+def measure(nodes: int, compact: bool, n: int) -> dict[str, Any]:
+    proc, address = start(nodes, compact)
     try:
         time.sleep(1.0)
         before = tree_rss(proc.pid)
@@ -96,7 +98,7 @@ def measure(nodes: int, n: int) -> dict[str, Any]:
     finally:
         proc.terminate()
         proc.wait()
-    return {"nodes": nodes, "records": n, "rss_before_mib": round(before / 2**20, 1),
+    return {"nodes": nodes, "layout": "compact" if compact else "objects", "records": n, "rss_before_mib": round(before / 2**20, 1),
             "rss_after_mib": round(after / 2**20, 1), "bytes_per_record": round((after - before) / n),
             "load_records_per_sec": round(n / seconds)}
 
@@ -105,12 +107,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--nodes", type=int, default=1, help="also measure a local cluster of N nodes")
+    parser.add_argument("--layout", choices=("objects", "compact", "both"), default="both")
     args = parser.parse_args()
-    rows = [measure(nodes, args.records) for nodes in sorted({1, args.nodes})]
+    layouts = [False, True] if args.layout == "both" else [args.layout == "compact"]
+    rows = [measure(nodes, compact, args.records) for nodes in sorted({1, args.nodes}) for compact in layouts]
     print(f"{args.records:,} records, {payload_bytes()} bytes of bin names and data each")
-    print(f"{'nodes':>5}{'RSS before MiB':>16}{'RSS after MiB':>15}{'B/record':>10}{'load rec/s':>12}")
+    print(f"{'nodes':>5}{'layout':>9}{'RSS before MiB':>16}{'RSS after MiB':>15}{'B/record':>10}{'load rec/s':>12}")
     for row in rows:
-        print(f"{row['nodes']:>5}{row['rss_before_mib']:>16}{row['rss_after_mib']:>15}{row['bytes_per_record']:>10}"
+        print(f"{row['nodes']:>5}{row['layout']:>9}{row['rss_before_mib']:>16}{row['rss_after_mib']:>15}{row['bytes_per_record']:>10}"
               f"{row['load_records_per_sec']:>12,}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "memory.json").write_text(json.dumps({"payload_bytes": payload_bytes(), "rows": rows}, indent=2))

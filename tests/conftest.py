@@ -102,10 +102,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def server(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
-    """One in-memory server (namespaces ``test`` and ``bar``) shared by the session's tests; a local
-    cluster of ``request.param`` nodes for tests marked ``cluster_too``."""
+    """One in-memory server (namespaces ``test`` and ``bar``) shared by the session's tests; for tests
+    marked ``cluster_too`` also a local cluster of ``request.param`` nodes, whose ``test`` namespace holds
+    its records packed (``compact``), so that layout meets every client too."""
     nodes = getattr(request, "param", 1)
-    namespaces = ("--namespace", "test", "--namespace", "bar")
-    proc = start_server(*namespaces) if nodes == 1 else start_cluster(nodes, *namespaces)
+    if nodes == 1:
+        proc = start_server("--namespace", "test", "--namespace", "bar")
+    else:
+        proc = start_cluster(nodes, "--namespace", "test:compact", "--namespace", "bar")
     yield proc
     proc.stop()

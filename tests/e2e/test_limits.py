@@ -161,7 +161,7 @@ def test_a_peer_that_stops_mid_frame_is_timed_out(tight_node: ServerProcess) -> 
 def test_serve_help_lists_the_limits() -> None:
     text = subprocess.run([sys.executable, "-m", "aerolite.cli.main", "serve", "--help"],
                           capture_output=True, text=True, check=True).stdout
-    for option in ("NAME[:memory|:file][:SIZE]", "--stop-writes-pct", "--max-record-size", "--max-connections",
+    for option in ("NAME[:memory|:file][:compact][:SIZE]", "--stop-writes-pct", "--max-record-size", "--max-connections",
                    "--idle-timeout", "--max-frame-bytes"):
         assert option in text
 

@@ -10,6 +10,7 @@ from aerolite.engine.commands import Command
 from aerolite.engine.engine import Engine
 from aerolite.engine.namespace import NamespaceConfig
 from aerolite.engine.record import CITRUSLEAF_EPOCH, Record
+from aerolite.engine.sizing import record_bytes
 from aerolite.result_codes import ResultCode
 
 DIGEST = key_digest("s", 1)
@@ -20,7 +21,7 @@ def engine_with(age: int, ttl: int, default_pct: int = 0) -> tuple[Engine, Recor
     engine = Engine([NamespaceConfig("t", default_read_touch_ttl_pct=default_pct)])
     written = now_since_2010() - age
     record = Record(DIGEST, "s", 1, {"a": 1}, 3, written + ttl if ttl else 0, (written + CITRUSLEAF_EPOCH) * 10**9)
-    engine.namespaces["t"].store(record)
+    engine.namespaces["t"].store(record, record_bytes(record), 0)
     return engine, record
 
 
@@ -41,7 +42,8 @@ def test_which_reads_touch(age: int, pct: int, touched: bool) -> None:
     before = record.void_time
     code, generation, void_time = read(engine, pct)
     assert (code, generation, void_time) == (ResultCode.OK, 3, before)  # the read answers the record as it was
-    stored = engine.namespaces["t"].records[DIGEST]
+    stored = engine.namespaces["t"].get(DIGEST)
+    assert stored is not None
     assert stored.generation == 3
     assert stored.void_time == (now_since_2010() + 100 if touched else before)
 

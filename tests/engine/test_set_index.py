@@ -10,11 +10,13 @@ from aerolite.engine.namespace import Namespace, NamespaceConfig
 from aerolite.engine.record import Record
 from aerolite.engine.scan import scan, scan_set
 from aerolite.engine.sindex import IndexDefinition
+from aerolite.engine.sizing import record_bytes
 
 
 def stored(ns: Namespace, set_name: str, key: int) -> bytes:
     digest = key_digest(set_name, key)
-    ns.store(Record(digest, set_name, key, {"k": key}, 1, 0, 0))
+    record = Record(digest, set_name, key, {"k": key}, 1, 0, 0)
+    ns.store(record, record_bytes(record), 0)
     return digest
 
 

@@ -63,8 +63,8 @@ class Outcome:
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``aerolite demo``; returns the exit status."""
-    if args.records < 1 or args.concurrency < 1:
-        Console(stderr=True).print("--records and --concurrency must be at least 1")
+    if args.records < 1 or args.concurrency < 1 or not 1 <= args.nodes <= 64:
+        Console(stderr=True).print("--records and --concurrency must be at least 1, --nodes 1..64")
         return 2
     console = make_console()
     return asyncio.run(_demo(args.records, args.concurrency, args.seed, args.nodes, console))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from aerolite.cli.serve_access import access_config, add_access_options
 from aerolite.cli.user_args import add_user_commands
 from aerolite.engine.sizing import MAX_RECORD_BYTES, STOP_WRITES_USED_PCT, default_namespace_bytes, parse_size
 from aerolite.server.config import BUILD, ServerConfig, parse_namespace_spec
+
+DEMO_NODES = min(os.cpu_count() or 1, 8)
+"""The demo loads and runs background jobs, server work that a node per core spreads (README: measured)."""
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -108,10 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     serve.add_argument("--port", type=int, default=3000, help="port to listen on (0 picks a free one)")
     serve.add_argument(
-        "--namespace", action="append", metavar="NAME[:memory|:file][:SIZE]",
-        help="a namespace to serve; repeatable (default: one in-memory namespace 'test'). SIZE (like 64M or 4G) "
-             f"bounds its data (default {default_namespace_bytes() >> 20} MiB on this machine: 4 GiB or an eighth "
-             "of its memory)",
+        "--namespace", action="append", metavar="NAME[:memory|:file][:compact][:SIZE]",
+        help="a namespace to serve; repeatable (default: one in-memory namespace 'test'). compact packs each "
+             "record (less memory, slower reads and jobs). SIZE (like 64M or 4G) bounds its data (default "
+             f"{default_namespace_bytes() >> 20} MiB on this machine: 4 GiB or an eighth of its memory)",
     )
     serve.add_argument("--data-dir", help="directory for file-backed namespaces")
     serve.add_argument("--cluster-name", default="null", help="cluster name reported to clients")
@@ -139,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--records", type=int, default=1_000_000, help="users to generate (default 1,000,000)")
     demo.add_argument("--concurrency", type=int, default=4, help="batch writes in flight while loading (default 4)")
     demo.add_argument("--seed", type=int, default=7, help="random seed of the generated data")
-    demo.add_argument("--nodes", type=int, default=1, help="node processes of the embedded cluster (default 1)")
+    demo.add_argument("--nodes", type=int, default=DEMO_NODES,
+                      help=f"node processes of the embedded cluster (default one per core, here {DEMO_NODES})")
     demo.set_defaults(handler=_demo)
     add_node_commands(sub)
     add_user_commands(sub)

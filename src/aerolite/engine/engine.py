@@ -89,7 +89,7 @@ class Engine:
                 return self._write(ns, cmd)
             return self._read(ns, cmd)
         except AerospikeResultError as exc:
-            record = ns.records.get(cmd.digest)
+            record = ns.get(cmd.digest)
             return Reply(exc.code, record.generation if record else 0, record.void_time if record else 0, error=exc)
 
     def _read(self, ns: Namespace, cmd: Command) -> Reply:

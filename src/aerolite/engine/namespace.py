@@ -1,16 +1,23 @@
-"""Namespaces: their configuration and the records they hold, keyed by digest."""
+"""Namespaces: their configuration and the records they hold, keyed by digest.
+
+Records are held as ``Record`` objects, or packed one ``bytes`` each when the namespace is
+``compact`` (``record_codec``: about a third of the memory, a decode per access). Either way the rest
+of the engine reads records through ``get`` and writes them through ``store``.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from aerolite.digest import N_PARTITIONS, partition_id
 from aerolite.engine.clock import now_since_2010
 from aerolite.engine.record import Record
+from aerolite.engine.record_codec import RecordCodec
 from aerolite.engine.sindex import SecondaryIndex
 from aerolite.engine.sizing import (
     MAX_RECORD_BYTES,
@@ -47,6 +54,8 @@ class NamespaceConfig:
     size_bytes: int = field(default_factory=default_namespace_bytes)
     stop_writes_used_pct: int = STOP_WRITES_USED_PCT
     max_record_bytes: int = MAX_RECORD_BYTES
+    compact: bool = False
+    """Hold each record packed in one bytes object: about a third of the memory, slower reads and jobs."""
 
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > 31 or not self.name.isprintable() or any(c in self.name for c in ":;/\t\n"):
@@ -60,7 +69,12 @@ class Namespace:
 
     def __init__(self, config: NamespaceConfig) -> None:
         self.config = config
-        self.records: dict[bytes, Record] = {}
+        self._records: dict[bytes, Any] = {}
+        """Digest → ``Record``, or → packed bytes when compact."""
+        self.codec = RecordCodec() if config.compact else None
+        self.get: Callable[[bytes], Record | None] = (
+            self._records.get if self.codec is None else self.codec.reader(self._records.get))
+        """The record stored under a digest (expired or not), or None."""
         self.partitions: list[set[bytes]] = [set() for _ in range(N_PARTITIONS)]
         """The digests of each partition, so scans can walk one partition at a time."""
         self.set_sizes: dict[str, int] = {}
@@ -79,35 +93,58 @@ class Namespace:
     def name(self) -> str:
         return self.config.name
 
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def all_records(self) -> Iterator[Record]:
+        """Every stored record (expired or not)."""
+        if self.codec is None:
+            return iter(self._records.values())
+        unpack = self.codec.unpack
+        return (unpack(d, data) for d, data in self._records.items())
+
+    def _headers(self) -> Iterator[tuple[bytes, str, int, int]]:
+        """(digest, set name, void time, last-update ns) of every record, without decoding bins."""
+        codec = self.codec
+        if codec is None:
+            return ((d, r.set_name, r.void_time, r.last_update_ns) for d, r in self._records.items())
+        return ((d, *codec.header(data)) for d, data in self._records.items())
+
+    def non_expirable(self) -> int:
+        """How many records never expire."""
+        return sum(1 for _d, _s, void_time, _lut in self._headers() if not void_time)
+
+    def _put(self, record: Record) -> None:
+        if record.digest not in self._records:
+            self._track(record.digest, record.set_name)
+        self._records[record.digest] = record if self.codec is None else self.codec.pack(record)
+
     def _load(self) -> None:
         assert self.log is not None
-        records = self.records
         for entry in self.log.replay():
             if isinstance(entry, Record):
-                if entry.digest not in records:
-                    self._track(entry.digest, entry.set_name)
-                records[entry.digest] = entry
+                self._put(entry)
             elif isinstance(entry, Truncation):
                 self._drop_before(entry.set_name, entry.before_ns)
             else:
                 self._forget(entry)
         now = now_since_2010()
-        self.used_bytes = sum(record_bytes(r) for r in records.values())
-        for digest in [d for d, r in records.items() if r.void_time and r.void_time <= now]:
+        self.used_bytes = sum(record_bytes(r) for r in self.all_records())
+        for digest in [d for d, _s, void_time, _lut in self._headers() if void_time and void_time <= now]:
             self._forget(digest)
-        log.info("namespace %s: loaded %d records from %s", self.name, len(records), self.log.path)
+        log.info("namespace %s: loaded %d records from %s", self.name, len(self._records), self.log.path)
         self.compact_if_worthwhile(force=True)
 
     def compact_if_worthwhile(self, *, force: bool = False) -> None:
         """Rewrite the log when most of its entries are dead."""
         if self.log is None:
             return
-        if force or self.log.entries > 2 * len(self.records) + 10_000:
-            self.log.compact(self.records.values())
+        if force or self.log.entries > 2 * len(self._records) + 10_000:
+            self.log.compact(self.all_records())
 
     def get_live(self, digest: bytes) -> Record | None:
         """The record, or None when absent or expired (expired records are removed on the spot)."""
-        record = self.records.get(digest)
+        record = self.get(digest)
         if record is not None and record.void_time and record.void_time <= now_since_2010():
             self.remove(digest)
             return None
@@ -137,10 +174,8 @@ class Namespace:
 
     def store(self, record: Record, size: int, previous_size: int) -> None:
         """Store ``record`` (of ``size`` bytes), replacing a version of ``previous_size`` bytes (0: new)."""
-        if record.digest not in self.records:
-            self._track(record.digest, record.set_name)
         self.used_bytes += size - previous_size
-        self.records[record.digest] = record
+        self._put(record)
         for index in self.indexes.values():
             index.add(record)
         if self.log is not None:
@@ -152,9 +187,10 @@ class Namespace:
 
     def _forget(self, digest: bytes) -> bool:
         """Drop a record from memory and indexes (not from the log); False if it was not there."""
-        record = self.records.pop(digest, None)
-        if record is None:
+        stored = self._records.pop(digest, None)
+        if stored is None:
             return False
+        record = stored if self.codec is None else self.codec.unpack(digest, stored)
         self.used_bytes -= record_bytes(record)
         self.partitions[partition_id(digest)].discard(digest)
         self.set_sizes[record.set_name] -= 1
@@ -172,8 +208,8 @@ class Namespace:
 
     def _drop_before(self, set_name: str | None, before_ns: int) -> int:
         doomed = [
-            d for d, r in self.records.items()
-            if (set_name is None or r.set_name == set_name) and r.last_update_ns < before_ns
+            d for d, record_set, _void_time, last_update_ns in self._headers()
+            if (set_name is None or record_set == set_name) and last_update_ns < before_ns
         ]
         for digest in doomed:
             self._forget(digest)
@@ -182,7 +218,7 @@ class Namespace:
     def sweep_expired(self) -> int:
         """Remove every expired record; returns how many went."""
         now = now_since_2010()
-        doomed = [d for d, r in self.records.items() if r.void_time and r.void_time <= now]
+        doomed = [d for d, _s, void_time, _lut in self._headers() if void_time and void_time <= now]
         for digest in doomed:
             self.remove(digest)
         return len(doomed)
@@ -192,7 +228,7 @@ class Namespace:
 
         A sample, so that reporting memory costs the same for a thousand records as for ten million.
         """
-        sample = list(islice(self.records.values(), SIZE_SAMPLE))
+        sample = list(islice(self.all_records(), SIZE_SAMPLE))
         if not sample:
             return 0
         return sum(len(pack([r.key, r.bins], RECORD_ENVELOPE)) + 40 for r in sample) // len(sample)

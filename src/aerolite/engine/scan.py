@@ -19,7 +19,7 @@ from aerolite.engine.record import Record
 
 def set_size(ns: Namespace, set_name: str | None) -> int:
     """How many records a scan of ``set_name`` (all when None or empty) will visit, about."""
-    return len(ns.records) if not set_name else ns.set_sizes.get(set_name, 0)
+    return len(ns) if not set_name else ns.set_sizes.get(set_name, 0)
 
 
 def wanted_partitions(partitions: Collection[int] | None, resume: dict[int, bytes]) -> list[int]:
@@ -77,7 +77,7 @@ def chunks(digests: list[bytes]) -> Iterator[list[bytes]]:
 def current(ns: Namespace, set_name: str | None, digests: list[bytes]) -> list[Record]:
     """The live records of ``set_name`` (all sets when None or empty) behind ``digests``, as they are now."""
     now = now_since_2010()
-    get = ns.records.get
+    get = ns.get
     found = [r for r in map(get, digests) if r is not None and not (r.void_time and r.void_time <= now)]
     if set_name:
         return [r for r in found if r.set_name == set_name]
@@ -94,10 +94,10 @@ def ordered_subset(
     """Like ``scan`` but over the digests of ``source`` only (a secondary-index lookup)."""
     resume = resume or {}
     wanted = None if partitions is None and not resume else set(wanted_partitions(partitions, resume))
-    records = ns.records
+    get = ns.get
     keyed: list[tuple[int, bytes]] = []
     for digest in source:
-        record = records.get(digest)
+        record = get(digest)
         if record is None or (set_name and record.set_name != set_name):
             continue
         pid = partition_id(digest)

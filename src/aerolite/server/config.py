@@ -55,18 +55,18 @@ _layout = lru_cache(maxsize=16)(ClusterLayout)
 
 
 def parse_namespace_spec(spec: str, data_dir: Path | None, **limits: int) -> NamespaceConfig:
-    """``NAME[:memory|:file][:SIZE]`` (file namespaces live under ``data_dir``; SIZE like ``64M`` or
-    ``4G``); ``limits`` are further ``NamespaceConfig`` fields (``stop_writes_used_pct``, ...)."""
+    """``NAME[:memory|:file][:compact][:SIZE]`` (file namespaces live under ``data_dir``; ``compact`` packs
+    records; SIZE like ``64M`` or ``4G``); ``limits`` are further ``NamespaceConfig`` fields
+    (``stop_writes_used_pct``, ...)."""
     name, *parts = spec.split(":")
-    if len(parts) > 2:
-        raise ValueError(f"namespace {spec!r}: write NAME[:memory|:file][:SIZE]")
-    storage = "memory"
-    if parts and parts[0] in ("memory", "file"):
-        storage = parts.pop(0)
-    if parts and not parts[0][:1].isdigit():
-        raise ValueError(f"namespace storage must be 'memory' or 'file', not {parts[0]!r}")
+    storage = parts.pop(0) if parts and parts[0] in ("memory", "file") else "memory"
+    compact = bool(parts) and parts[0] == "compact"
+    if compact:
+        parts.pop(0)
+    if len(parts) > 1 or (parts and not parts[0][:1].isdigit()):
+        raise ValueError(f"a namespace is NAME[:memory|:file][:compact][:SIZE] (SIZE like 64M or 4G), not {spec!r}")
     if parts:
         limits["size_bytes"] = parse_size(parts[0])
     if storage == "file" and data_dir is None:
         raise ValueError(f"namespace {name!r} is stored in a file: give --data-dir")
-    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir, **limits)
+    return NamespaceConfig(name, "file" if storage == "file" else "memory", data_dir, compact=compact, **limits)

@@ -237,14 +237,14 @@ INDEX_ENTRY_BYTES = 64
 
 
 def _namespace_overrides(ns: Namespace, size: int = 1) -> dict[str, str]:
-    objects = str(len(ns.records))
+    objects = str(len(ns))
     return {
-        "data_used_bytes": str(len(ns.records) * ns.average_record_bytes()),
-        "index_used_bytes": str(len(ns.records) * INDEX_ENTRY_BYTES),
+        "data_used_bytes": str(ns.used_bytes),
+        "index_used_bytes": str(len(ns) * INDEX_ENTRY_BYTES),
         "sindex_used_bytes": str(sum(index.entries for index in ns.indexes.values()) * INDEX_ENTRY_BYTES),
         "objects": objects,
         "master_objects": objects,
-        "non_expirable_objects": str(sum(1 for r in ns.records.values() if not r.void_time)),
+        "non_expirable_objects": str(ns.non_expirable()),
         "expired_objects": "0",
         "current_time": str(int(time.time()) - CITRUSLEAF_EPOCH),
         "default-ttl": str(ns.config.default_ttl),
@@ -306,7 +306,7 @@ def _set_config(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
 
 @command("statistics")
 def _statistics(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    objects = sum(len(ns.records) for ns in ctx.engine.namespaces.values())
+    objects = sum(len(ns) for ns in ctx.engine.namespaces.values())
     return _render(stat_keys.STATISTICS_DEFAULTS, {
         "cluster_principal": ctx.config.node_name(),
         "cluster_size": str(ctx.config.layout().size),

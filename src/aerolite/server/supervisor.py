@@ -23,6 +23,8 @@ log = logging.getLogger("aerolite.server")
 
 START_TIMEOUT_S = 60.0
 POLL_S = 0.1
+RESTART_PAUSE_S = 1.0
+"""At most one start per node per second, so a node that cannot start does not spin."""
 
 
 def free_ports(host: str, count: int) -> list[int]:
@@ -55,12 +57,14 @@ class Supervisor:
         self.ports = list(ports)
         self.argv_of = argv_of
         self.nodes: list[subprocess.Popen[bytes] | None] = [None] * len(self.ports)
+        self.started_at = [0.0] * len(self.ports)
         self.stopping = False
 
     def _spawn(self, index: int) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(self.argv_of(index), stdout=subprocess.DEVNULL, start_new_session=True,
                                    preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         self.nodes[index] = process
+        self.started_at[index] = time.monotonic()
         return process
 
     def _await_listening(self, indexes: Sequence[int]) -> None:
@@ -90,7 +94,8 @@ class Supervisor:
         """Restart nodes that die until ``stopping`` is set (by a signal)."""
         while not self.stopping:
             for index, process in enumerate(self.nodes):
-                if process is not None and process.poll() is not None and not self.stopping:
+                if (process is not None and process.poll() is not None and not self.stopping
+                        and time.monotonic() - self.started_at[index] >= RESTART_PAUSE_S):
                     log.warning("node %d (port %d) exited with %s; restarting it", index, self.ports[index],
                                 process.returncode)
                     self._spawn(index)
