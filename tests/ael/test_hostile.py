@@ -21,6 +21,7 @@ from aerolite.ael import AelSyntaxError, filter_from_wire, parse, to_text, to_wi
 from aerolite.ael.parser import MAX_NESTING
 from aerolite.engine.record import Record
 from aerolite.expr import ExprError, decode, walk
+from aerolite.expr.paths import MAX_LEVELS as MAX_PATH_STEPS
 from aerolite.result_codes import ResultCode
 from tests.ael.corpus import CORPUS
 
@@ -188,3 +189,11 @@ def test_any_sequence_of_fragments(text: str) -> None:
 @given(st.text(max_size=200))
 def test_any_text(text: str) -> None:
     check_outcome(text)
+
+
+def test_a_wildcard_path_longer_than_the_wire_allows_is_refused_at_its_step() -> None:
+    longest = "$.l:LIST" + ".*" * MAX_PATH_STEPS + ".count() > 0"
+    assert decode(to_wire(longest)) is not None
+    with pytest.raises(AelSyntaxError, match=f"at most {MAX_PATH_STEPS} steps") as caught:
+        parse("$.l:LIST" + ".*" * (MAX_PATH_STEPS + 1) + ".count() > 0")
+    assert caught.value.column == len("$.l:LIST") + 2 * (MAX_PATH_STEPS + 1)

@@ -55,6 +55,8 @@ def finish(parser: Parser, spec: PathSpec, at: Token, starts: list[Token]) -> Ex
     steps: list[xp.Step] = [_step(parser, part, start) for part, start in zip(spec.parts, starts, strict=True)]
     container = spec.container() if spec.bin_pin in (LIST, MAP) or spec.parts else None
     while True:
+        if len(steps) > xp.MAX_LEVELS:
+            parser.fail(f"a wildcard path has at most {xp.MAX_LEVELS} steps", parser.peek(-1))
         if parser.is_op(AND_OPEN):
             tok = parser.next()
             if not steps or isinstance(steps[-1], xp.FilterStep):
