@@ -28,8 +28,10 @@ from aerolite.engine.udf.registry import UdfRegistry
 from aerolite.engine.udf.sandbox import LuaError, LuaMemoryError, LuaSandbox
 
 NO_INSTRUCTION_LIMIT = 2**62
-TIME_CAP = 10.0
-"""Seconds a call may run when nothing tighter applies: requests without a timeout, records of jobs."""
+TIME_CAP = 1.0
+"""Seconds a call may run when nothing tighter applies (requests without a timeout, records of jobs): a
+node's ``transaction-max-ms`` default. The engine is single-threaded, so this also bounds how long one
+runaway record can hold up every other client."""
 DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
 
 UNKNOWN_MODULE = "UDF: Execution Error 1"
