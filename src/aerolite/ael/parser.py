@@ -525,7 +525,13 @@ class Parser:
             tok = self.next()
             if tok[0] not in ("int", "str", "blob") and not (tok[0] == "op" and tok[1] == "-"):
                 self.fail("a map key must be an integer, a string or a blob", tok)
-            key = -self.next()[1] if tok[0] == "op" else tok[1]
+            if tok[0] == "op":
+                number = self.next()
+                if number[0] != "int":
+                    self.fail("a negative map key must be an integer", number)
+                key = -number[1]
+            else:
+                key = tok[1]
             self.expect(":", " after the map key")
             items.setdefault(key, self.constant())
             if not self.accept(","):
