@@ -25,9 +25,8 @@ from aerolite.engine.sizing import (
     default_namespace_bytes,
     record_bytes,
 )
-from aerolite.engine.storage import RECORD_ENVELOPE, RecordLog, Truncation
+from aerolite.engine.storage import RecordLog, Truncation
 from aerolite.result_codes import AerospikeResultError, ResultCode
-from aerolite.values.msgpack_codec import pack
 
 SIZE_SAMPLE = 64
 """Records whose encoded size stands for all of a namespace's when its memory is reported."""
@@ -224,14 +223,14 @@ class Namespace:
         return len(doomed)
 
     def average_record_bytes(self) -> int:
-        """The encoded size of a record (key, metadata and bins), averaged over a few of them.
+        """The size of a record (``sizing.record_bytes``), averaged over a few of them.
 
         A sample, so that reporting memory costs the same for a thousand records as for ten million.
         """
         sample = list(islice(self.all_records(), SIZE_SAMPLE))
         if not sample:
             return 0
-        return sum(len(pack([r.key, r.bins], RECORD_ENVELOPE)) + 40 for r in sample) // len(sample)
+        return sum(record_bytes(r) for r in sample) // len(sample)
 
     def set_counts(self) -> dict[str, int]:
         return {name: n for name, n in self.set_sizes.items() if n}
