@@ -278,7 +278,7 @@ async def test_reads_match(sides: dict[str, Side], name: str) -> None:
     ours, theirs, sync = sides["ours"], sides["theirs"], sides["sync"]
     for side in (ours, theirs, sync):
         await seed(side)
-    mine = await chain(ours.session.query(ours.dataset.id(0)), ours.context).execute()
+    [mine] = await (await chain(ours.session.query(ours.dataset.id(0)), ours.context).execute()).collect()
     [official] = await official_rows(await chain(theirs.session.query(theirs.dataset.id(0)), theirs.context).execute())
     blocking = await asyncio.to_thread(lambda: chain(sync.session.get(sync.dataset.id(0)), sync.context).execute())
     assert mine.bins == dict(official) == blocking.bins
