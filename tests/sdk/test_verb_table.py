@@ -121,3 +121,12 @@ def test_a_chain_records_one_operation_per_verb() -> None:
             .bin("m").on_map_key("a").add(2).bin("h").hll_add(["x"]).execute())
     assert plan.method == "operate"
     assert len(plan.args[1]) == 4
+
+
+@pytest.mark.parametrize(("name", "ok"), [("a" * 15, True), ("é" * 7, True), ("é" * 8, False), ("a" * 16, False)])
+def test_bin_names_are_measured_in_bytes(name: str, ok: bool) -> None:
+    if ok:
+        assert repr(write_one().bin(name)) == f"<WriteBinBuilder of bin {name!r}>"
+    else:
+        with pytest.raises(ValueError, match="longer than 15 bytes"):
+            write_one().bin(name)

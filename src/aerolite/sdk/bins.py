@@ -176,14 +176,15 @@ class StringReads:
 
 
 class _BinStep(Generic[ParentT]):
-    __slots__ = ("_name", "_parent")
+    __slots__ = ("_at", "_name", "_parent")
 
     def __init__(self, parent: ParentT, name: str) -> None:
         self._parent = parent
         self._name = check_bin_name(name)
+        self._at = Path(name)
 
     def _path(self) -> Path:
-        return Path(self._name)
+        return self._at
 
     def _emit(self, operation: Any, entry: Entry) -> ParentT:
         return self._parent._take(operation, entry)
