@@ -1,8 +1,8 @@
 """Put and get throughput through the official client (aerospike-native), then the SDKs head to head.
 
 Runs against a fresh ``aerolite serve`` child process by default, or any node with ``--host``.
-First the raw client's put/get; then the same single-key put, get and a 100-key batch get through
-aerolite's SDK (its fast path: one key, one client call) and through aerospike-sdk 1.0.0 against the
+First the raw client's put/get; then the same single-key put, get, a 100-key batch get and a
+two-verb bin write (``.bin("score").add(1).bin("name").str_upper()``) through aerolite's SDK (its fast path: one key, one client call) and through aerospike-sdk 1.0.0 against the
 same node, alternating system by round so drift hits both alike, reported with their ratio
 (aerolite / aerospike-sdk; > 1 means aerolite's SDK is faster).
 With ``--nodes N`` the raw client's put/get also runs against a local cluster of N nodes started next
@@ -130,7 +130,10 @@ def aerolite_ops(session: Any, keys: list[Any]) -> dict[str, Op]:
     async def batch_get(i: int) -> None:
         await session.get(groups[i % len(groups)]).execute()
 
-    return {"put": put, "get": get, f"batch get {BATCH}": batch_get}
+    async def verbs(i: int) -> None:
+        await session.update(keys[i % n]).bin("score").add(1).bin("name").str_upper().execute()
+
+    return {"put": put, "get": get, f"batch get {BATCH}": batch_get, "bin verbs": verbs}
 
 
 def official_ops(session: Any, keys: list[Any]) -> dict[str, Op]:
@@ -147,7 +150,10 @@ def official_ops(session: Any, keys: list[Any]) -> dict[str, Op]:
     async def batch_get(i: int) -> None:
         await (await session.query(groups[i % len(groups)]).execute()).collect()
 
-    return {"put": put, "get": get, f"batch get {BATCH}": batch_get}
+    async def verbs(i: int) -> None:
+        await session.update(keys[i % n]).bin("score").add(1).bin("name").str_upper().execute()
+
+    return {"put": put, "get": get, f"batch get {BATCH}": batch_get, "bin verbs": verbs}
 
 
 async def sdk_duel(address: str, n_keys: int, concurrency: int, seconds: float, rounds: int) -> dict[str, Any]:

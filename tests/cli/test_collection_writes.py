@@ -1,5 +1,6 @@
 """``run update`` with the collection and expression writes: ``--list-append``, ``--list-remove-value``,
-``--map-put``, ``--map-increment`` and ``--from``, read back record by record with the client."""
+``--map-put``, ``--map-increment``, ``--from`` and the string writes (``--str-upper`` ...), read back record by
+record with the client."""
 
 from __future__ import annotations
 
@@ -32,6 +33,19 @@ def test_collection_and_expression_writes_change_matching_records(cli: Cli, node
                                          "doubled": old["score"] * 2}
         else:
             assert record.bins == old | {"tags": ["new", "trial"], "stats": {"visits": i}}
+
+
+def test_string_writes_change_matching_records(cli: Cli, node: Any, set_name: str) -> None:
+    for i in range(20):
+        node.put_blocking(an.Key(NS, set_name, i), {"name": f"  Ann-{i} ", "code": "a-b-c", "n": i})
+    result = cli("run", "update", "--set", set_name, "--where", "$.n < 10",
+                 "--bin", "name", "--str-trim", "--bin", "name", "--str-upper",
+                 "--bin", "code", "--str-replace-all", "-", "", "--bin", "code", "--str-lower")
+    assert result.returncode == 0, result.stderr
+    assert summary_of(result.stdout)["written"] == 10
+    rows = read_back(node, set_name, 20)
+    assert [r.bins for r in rows[:2]] == [{"name": "ANN-0", "code": "abc", "n": 0}, {"name": "ANN-1", "code": "abc", "n": 1}]
+    assert rows[10].bins == {"name": "  Ann-10 ", "code": "a-b-c", "n": 10}
 
 
 def test_collection_write_mistakes_are_one_line(cli: Cli, set_name: str) -> None:

@@ -75,6 +75,23 @@ async def test_bit_op_failures_answer_node_codes(client: Any) -> None:
     assert (await client.get(key)).bins["b"] == b"\xff\xf0"
 
 
+async def test_b64_encode_reads_the_blob_or_a_byte_range(client: Any) -> None:
+    key = await fresh(client, "b64", {"b": b"\x0f\xf0\x55\xaa\x01"})
+    rec = await client.operate(key, [
+        BitOperation.b64_encode("b"),
+        BitOperation.b64_encode("b", 1, 2),
+        BitOperation.b64_encode("b", -2, 2),
+        BitOperation.b64_encode("b", 0, 1, True),
+        BitOperation.b64_encode("b", 2, 0),
+    ])
+    assert rec.bins["b"] == ["D/BVqgE=", "8FU=", "qgE=", "D/BVqg==", ""]
+    assert (await client.get(key)).bins["b"] == b"\x0f\xf0\x55\xaa\x01"
+    assert await result_code(client, key, [BitOperation.b64_encode("b", 4, 2)]) == 26
+    assert await result_code(client, key, [BitOperation.b64_encode("b", 3, 4, True)]) == 26
+    await client.put(key, {"s": "text"})
+    assert await result_code(client, key, [BitOperation.b64_encode("s")]) == 12
+
+
 async def test_hll_ops_estimate_and_combine(client: Any) -> None:
     left, right = await fresh(client, "hll_left"), await fresh(client, "hll_right")
     rec = await client.operate(left, [

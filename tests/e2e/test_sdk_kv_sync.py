@@ -98,3 +98,16 @@ def test_query_stream(session: Session) -> None:
             if n == 3:
                 break
     assert len(session.query(USERS).no_bins().execute().collect()) == 50
+
+
+def test_query_over_keys_streams_the_records_found(session: Session) -> None:
+    session.upsert(USERS.ids(1, 2)).put({"n": 7}).execute()
+    stream = session.query(USERS.ids(2, 9, 1)).bin("n").get().execute()
+    assert isinstance(stream, RecordStream)
+    assert [row.bins for row in stream] == [{"n": 7}, {"n": 7}]
+    assert session.query(USERS.id(1)).execute().first_or_raise().bins == {"n": 7}
+    assert session.query(USERS.id(9)).execute().collect() == []
+    assert session.query(USERS.id(9)).execute().first() is None
+    with pytest.raises(RecordNotFoundError, match="stream is empty"):
+        session.query(USERS.id(9)).execute().first_or_raise()
+    assert not session.get(USERS.id(9)).execute().ok

@@ -20,6 +20,7 @@ from aerolite import (
     ListOrderType,
     MapOrder,
     MapReturnType,
+    RecordNotFoundError,
     Session,
 )
 from tests.conftest import ServerProcess
@@ -219,10 +220,16 @@ async def test_query_rows_and_keys_read_with_bin_steps(cluster: Cluster, session
                     .bin("prefs").on_map_key("lang").get_values().execute())
     rows = sorted((row.bins["tags"], row.bins["prefs"]) for row in await stream.collect())
     assert rows == [(1, "l1"), (2, "l2"), (3, "l3")]
-    one = await session.query(USERS.id(2)).bin("tags").list_size().execute()
+    one = await (await session.query(USERS.id(2)).bin("tags").list_size().execute()).first_or_raise()
     assert one.bins == {"tags": 2}
-    many = await session.query(USERS.ids(1, 3, 9)).bin("n").get().execute()
-    assert [(r.ok, r.bins) for r in many] == [(True, {"n": 1}), (True, {"n": 3}), (False, {})]
+    many = await (await session.query(USERS.ids(9, 3, 1)).bin("n").get().execute()).collect()
+    assert [r.bins for r in many] == [{"n": 3}, {"n": 1}]
+    assert [r.bins async for r in await session.query(USERS.id(9)).execute()] == []
+    assert await (await session.query(USERS.id(9)).execute()).first() is None
+    with pytest.raises(RecordNotFoundError, match="stream is empty"):
+        await (await session.query(USERS.id(9)).execute()).first_or_raise()
+    got = await session.get(USERS.ids(1, 9)).bin("n").get().execute()
+    assert [(r.ok, r.bins) for r in got] == [(True, {"n": 1}), (False, {})]
 
 
 async def test_node_answers_a_query_ops_projection_and_refuses_writes(cluster: Cluster, session: Session) -> None:

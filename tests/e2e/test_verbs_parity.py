@@ -30,7 +30,14 @@ SEED: dict[str, Any] = {
     "nl": [[1], [2, 3]], "nm": {"a": {"x": [1, 2]}, "b": 5}, "s": "txt", "n": 1, "t": "mid", "gone": 1,
     "score": 7, "bits": b"\x0f\xf0\x55\xaa", **{f"l{i}": [5, 3, 1, 4, 2] for i in range(8)},
     **{f"m{i}": {"a": 1, "b": 2, "c": 3, "d": 4} for i in range(3, 15)},
+    "w": "  Hello World  ", "num": "42", "b64": "aGk=", "words": ["a", "b", "c"],
+    "ns": {"a": "abc", "b": ["x y", "Zed"]}, "pl": [1, 5, 12, 20], "pm": {"a": 1, "b": 5, "c": 12},
+    "pt": {"x": {"p": 3, "q": 30}, "y": {"p": 8}}, "ptl": [[1, 2], [7, 1]],
 }
+X = an.FilterExpression
+LOOP = X.int_loop_var(an.LoopVarPart.VALUE)
+OVER_5 = X.gt(LOOP, X.int_val(5))
+PLUS_10 = X.num_add([LOOP, X.int_val(10)])
 
 
 @dataclass
@@ -97,6 +104,22 @@ WRITES: dict[str, Chain] = {
         .bin("bits").bit_rshift(24, 8, 1).bin("bits").bit_add(0, 8, 200, False, an.BitwiseOverflowActions.SATURATE)
         .bin("bits").bit_subtract(8, 8, 3, True, an.BitwiseOverflowActions.WRAP).bin("bits").bit_set_int(16, 16, 500)
         .bin("b2").bit_resize(2, an.BitwiseResizeFlags.GROW_ONLY)),
+    "string writes": lambda b, c: (
+        b.bin("w").str_trim().bin("w").str_upper().bin("w").str_lower().bin("w").str_case_fold()
+        .bin("w").str_normalize_nfc().bin("w").str_replace("l", "L").bin("w").str_replace_all("o", "0")
+        .bin("w").str_regex_replace("[0-9]", "#", an.StringRegexFlags.GLOBAL).bin("w").str_insert(0, ">")
+        .bin("w").str_overwrite(1, "H").bin("w").str_concat(["!", "?"]).bin("w").str_concat("~")
+        .bin("w").str_append(".").bin("w").str_prepend("[").bin("w").str_snip(0, 1).bin("w").str_pad_start(20, "*")
+        .bin("w").str_pad_end(24, "-").bin("t").str_repeat(2).bin("s").str_pad_start(5, " ")
+        .bin("s").str_trim_start().bin("num").str_pad_end(4, " ").bin("num").str_trim_end()
+        .bin("s").str_insert(1, "-", flags=an.StringWriteFlags.UPDATE_ONLY)
+        .bin("w").str_regex_replace("X", "y", write_flags=an.StringWriteFlags.UPDATE_ONLY)
+        .bin("ns").on_map_key("a").str_upper().bin("ns").on_map_key("b").on_list_index(0).str_snip(1)),
+    "path writes": lambda b, c: (
+        b.bin("pl").on_each_child().modify_by(PLUS_10).bin("pm").on_each_child_where(OVER_5).remove_matches()
+        .bin("pt").on_each_child().on_map_key("p").modify_no_fail(PLUS_10)
+        .bin("pt").on_map_key("x").on_map_keys_in(["q"]).and_filter(OVER_5).modify_by(PLUS_10, an.ModifyFlags.DEFAULT)
+        .bin("ptl").on_list_index(1).on_each_child_where(OVER_5).remove_matches()),
     "expression writes": lambda b, c: (
         b.bin("doubled").upsert_from(c.expression).bin("score").update_from(c.expression)
         .bin("fresh").insert_from(c.expression, ignore_op_failure=True)
@@ -129,6 +152,29 @@ READS: dict[str, Chain] = {
         b.bin("bits").bit_get(4, 12).bin("bits").bit_count(0, 32).bin("bits").bit_lscan(0, 32, True)
         .bin("bits").bit_rscan(0, 32, False).bin("bits").bit_get_int(8, 16, True)),
     "expression reads": lambda b, c: b.bin("computed").select_from(c.expression).bin("n").get(),
+    "string reads": lambda b, c: (
+        b.bin("w").str_strlen().bin("w").str_substr(2, 7).bin("w").str_substr(3).bin("w").str_char_at(2)
+        .bin("w").str_find("o").bin("w").str_find("o", -1).bin("w").str_contains("World")
+        .bin("w").str_starts_with("  H").bin("w").str_ends_with("d  ").bin("w").str_byte_length()
+        .bin("w").str_is_upper().bin("w").str_is_lower().bin("w").str_to_blob().bin("w").str_split(" ")
+        .bin("s").str_split().bin("w").str_regex_compare("hello", an.StringRegexFlags.CASE_INSENSITIVE)
+        .bin("num").str_to_integer().bin("num").str_to_double().bin("num").str_is_numeric(an.StringNumericType.INT)
+        .bin("b64").str_b64_decode().bin("n").read_as_string().bin("bits").bit_b64_encode()
+        .bin("bits").bit_b64_encode(1, 2).bin("bits").bit_b64_encode(0, 1, True).bin("words").list_join(", ")
+        .bin("words").list_join().bin("ns").on_map_key("a").str_strlen().bin("ns").on_map_key("b").list_join("/")),
+    "path reads": lambda b, c: (
+        b.bin("pl").on_each_child().collect_values().bin("pm").on_each_child_where(OVER_5).collect_map_keys()
+        .bin("pm").on_map_keys_in(["a", "c"]).collect_map_entries()
+        .bin("pt").on_each_child().on_map_key("p").collect_values(no_fail=True)
+        .bin("pt").on_each_child().on_each_child_where(OVER_5).collect_matching_tree()
+        .bin("pm").on_each_child().collect_by_path(an.SelectFlags.MAP_KEY)
+        .bin("pt").on_map_key("x").on_each_child().collect_values_as_expression_read(an.ExpType.MAP)
+        .bin("pm").on_map_keys_in(["a", "b", "c"]).and_filter(OVER_5).collect_values()
+        .bin("ptl").on_each_child().on_list_index(0).collect_values()
+        .bin("ptl").on_each_child().on_list_value(1).collect_values(no_fail=True)
+        .bin("pt").on_each_child().on_map_value(8).collect_map_keys(no_fail=True)
+        .bin("pt").on_map_key("x").and_filter(X.gt(X.map_size(X.map_loop_var(an.LoopVarPart.VALUE), []), X.int_val(1)))
+        .collect_map_entries(no_fail=True).bin("ptl").on_each_child().collect_matching_tree(no_fail=True)),
 }
 
 
@@ -232,7 +278,7 @@ async def test_reads_match(sides: dict[str, Side], name: str) -> None:
     ours, theirs, sync = sides["ours"], sides["theirs"], sides["sync"]
     for side in (ours, theirs, sync):
         await seed(side)
-    mine = await chain(ours.session.query(ours.dataset.id(0)), ours.context).execute()
+    [mine] = await (await chain(ours.session.query(ours.dataset.id(0)), ours.context).execute()).collect()
     [official] = await official_rows(await chain(theirs.session.query(theirs.dataset.id(0)), theirs.context).execute())
     blocking = await asyncio.to_thread(lambda: chain(sync.session.get(sync.dataset.id(0)), sync.context).execute())
     assert mine.bins == dict(official) == blocking.bins

@@ -37,11 +37,15 @@ def read_one() -> ReadBuilder[KeyPlan]:
     return ReadBuilder("get", USERS.id(1), Behavior.DEFAULT, keep)
 
 
-WRITE_BIN: set[Group] = {"bin_write", "collection_write", "bin_read", "collection_read", "navigation"}
-READ_BIN: set[Group] = {"bin_read", "collection_read", "navigation"}
+WRITE_BIN: set[Group] = {"bin_write", "collection_write", "bin_read", "collection_read", "navigation",
+                         "string_write", "string_read", "path_start"}
+READ_BIN: set[Group] = {"bin_read", "collection_read", "navigation", "string_read", "path_start"}
 WRITE_SELECTION: set[Group] = {"collection_write", "collection_read", "navigation", "selection_read",
-                               "selection_write"}
-READ_SELECTION: set[Group] = {"collection_read", "navigation", "selection_read"}
+                               "selection_write", "string_write", "string_read", "path_start", "path_filter"}
+READ_SELECTION: set[Group] = {"collection_read", "navigation", "selection_read", "string_read", "path_start",
+                              "path_filter"}
+WRITE_PATH: set[Group] = {"path_start", "path_filter", "path_step", "path_read", "path_write"}
+READ_PATH: set[Group] = {"path_start", "path_filter", "path_step", "path_read"}
 
 FACES: dict[str, tuple[Any, set[Group]]] = {
     "foreground write, one key": (lambda: write_one().bin("b"), WRITE_BIN),
@@ -53,6 +57,10 @@ FACES: dict[str, tuple[Any, set[Group]]] = {
     "write selection": (lambda: write_one().bin("b").on_map_key("k"), WRITE_SELECTION),
     "background selection": (lambda: tasks().update(USERS).bin("b").on_list_index(0), WRITE_SELECTION),
     "read selection": (lambda: read_one().bin("b").on_map_key("k"), READ_SELECTION),
+    "write path": (lambda: write_one().bin("b").on_each_child(), WRITE_PATH),
+    "background path": (lambda: tasks().update(USERS).bin("b").on_map_key("k").on_map_keys_in(["a"]), WRITE_PATH),
+    "read path": (lambda: read_one().bin("b").on_list_index(0).on_each_child(), READ_PATH),
+    "query row path": (lambda: QueryBuilder(USERS, Behavior.DEFAULT, keep).bin("b").on_each_child(), READ_PATH),
 }
 
 
@@ -70,15 +78,17 @@ def test_each_face_carries_every_verb_of_its_groups(face: str) -> None:
 def test_every_group_has_verbs_and_every_verb_an_example() -> None:
     groups = {entry.group for entry in TABLE.values()}
     assert groups == {"bin_write", "collection_write", "collection_read", "bin_read", "navigation",
-                      "selection_read", "selection_write"}
-    assert len(TABLE) >= 90
+                      "selection_read", "selection_write", "string_write", "string_read", "path_start",
+                      "path_filter", "path_step", "path_read", "path_write"}
+    assert len(TABLE) >= 160
     for entry in TABLE.values():
         assert "Example::" in entry.doc, f"{entry.group}.{entry.name} has no example"
 
 
 def test_the_sync_face_shares_the_builders() -> None:
     for name in ("WriteBinBuilder", "ReadBinBuilder", "CdtWriter", "CdtReader", "HllConfig", "MapOrder",
-                 "ListOrderType", "MapReturnType", "ListReturnType", "ListSortFlags"):
+                 "ListOrderType", "MapReturnType", "ListReturnType", "ListSortFlags", "PathReader", "PathWriter",
+                 "StringWriteFlags", "StringRegexFlags", "StringNumericType", "SelectFlags", "LoopVarPart"):
         assert getattr(aerolite.sync, name) is getattr(aerolite, name)
         assert name in aerolite.sync.__all__
 
@@ -111,3 +121,12 @@ def test_a_chain_records_one_operation_per_verb() -> None:
             .bin("m").on_map_key("a").add(2).bin("h").hll_add(["x"]).execute())
     assert plan.method == "operate"
     assert len(plan.args[1]) == 4
+
+
+@pytest.mark.parametrize(("name", "ok"), [("a" * 15, True), ("é" * 7, True), ("é" * 8, False), ("a" * 16, False)])
+def test_bin_names_are_measured_in_bytes(name: str, ok: bool) -> None:
+    if ok:
+        assert repr(write_one().bin(name)) == f"<WriteBinBuilder of bin {name!r}>"
+    else:
+        with pytest.raises(ValueError, match="longer than 15 bytes"):
+            write_one().bin(name)

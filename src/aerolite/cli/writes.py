@@ -54,6 +54,11 @@ CLI_WRITES: tuple[CliWrite, ...] = (
              "add N to the number under KEY of a map bin (missing: 0)"),
     CliWrite("--from", (("upsert_from", 1),), ("AEL",), "write the value of an AEL expression, e.g. '$.score * 2'",
              raw=True),
+    CliWrite("--str-upper", (("str_upper", 0),), (), "uppercase a string bin in place (server 8.2)"),
+    CliWrite("--str-lower", (("str_lower", 0),), (), "lowercase a string bin in place"),
+    CliWrite("--str-trim", (("str_trim", 0),), (), "strip whitespace from both ends of a string bin"),
+    CliWrite("--str-replace-all", (("str_replace_all", 2),), ("FIND", "REPLACE"),
+             "replace every FIND with REPLACE in a string bin", raw=True),
 )
 """Every write option of ``run update``, in help order."""
 

@@ -26,7 +26,7 @@ from aerolite.sdk.jobs import JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import KeyPlan
 from aerolite.sdk.overview import IndexStatus, NamespaceStats
 from aerolite.sdk.query import QueryPlan, StreamCore
-from aerolite.sdk.records import RecordResult
+from aerolite.sdk.records import RecordResult, first_found
 from aerolite.sdk.session_state import SessionState
 from aerolite.sdk.udf import UdfModule, udf_module
 
@@ -154,6 +154,27 @@ class RecordStream:
         """
         return [row async for row in self]
 
+    async def first(self) -> RecordResult | None:
+        """The next row (None when the stream is done); the rest of the stream is closed.
+
+        Example::
+
+            row = await (await session.query(users.id(1)).execute()).first()
+        """
+        async for row in self:
+            self.close()
+            return row
+        return None
+
+    async def first_or_raise(self) -> RecordResult:
+        """The next row, or its error raised; ``RecordNotFoundError`` when the stream is empty.
+
+        Example::
+
+            bins = (await (await session.query(users.id(1)).execute()).first_or_raise()).bins
+        """
+        return first_found(await self.first())
+
     def close(self) -> None:
         """Stop the query: buffered rows are dropped and the node stops sending (idempotent).
 
@@ -202,6 +223,9 @@ class _Runner:
     async def stream(self, plan: QueryPlan) -> RecordStream:
         recordset = await run(flows.query(self._state.client, plan))
         return RecordStream(StreamCore(recordset, plan.limit))
+
+    async def rows(self, plan: KeyPlan) -> RecordStream:
+        return RecordStream(StreamCore.of_rows(plan.found(await self._perform(plan))))
 
 
 class Session(SessionBase[

@@ -99,16 +99,16 @@ def set_to_geo_json(path: Path, geo_json: str) -> Any:
 
 
 @verb("bin_write")
-def add(path: Path, amount: int | float) -> Any:
-    """Add ``amount`` to the bin's number (a missing bin counts as 0).
+def add(path: Path, value: int | float) -> Any:
+    """Add ``value`` to the bin's number (a missing bin counts as 0).
 
     Example::
 
         session.update(users.id(1)).bin("score").add(1)
     """
-    if isinstance(amount, bool) or not isinstance(amount, int | float):
-        raise TypeError(f"add() takes an int or float, not {type(amount).__name__}; use set_to() for other values")
-    return an.Operation.add(path.bin, amount)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"add() takes an int or float, not {type(value).__name__}; use set_to() for other values")
+    return an.Operation.add(path.bin, value)
 
 
 def _text(verb_name: str, value: Any) -> str:
@@ -118,25 +118,25 @@ def _text(verb_name: str, value: Any) -> str:
 
 
 @verb("bin_write")
-def append(path: Path, text: str) -> Any:
-    """Append ``text`` to the bin's string.
+def append(path: Path, value: str) -> Any:
+    """Append ``value`` to the bin's string.
 
     Example::
 
         session.update(users.id(1)).bin("log").append(";migrated")
     """
-    return an.Operation.append(path.bin, _text("append", text))
+    return an.Operation.append(path.bin, _text("append", value))
 
 
 @verb("bin_write")
-def prepend(path: Path, text: str) -> Any:
-    """Prepend ``text`` to the bin's string.
+def prepend(path: Path, value: str) -> Any:
+    """Prepend ``value`` to the bin's string.
 
     Example::
 
         session.update(users.id(1)).bin("name").prepend("Dr. ")
     """
-    return an.Operation.prepend(path.bin, _text("prepend", text))
+    return an.Operation.prepend(path.bin, _text("prepend", value))
 
 
 @verb("bin_write")

@@ -17,8 +17,9 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 import aerospike_native as an
 
-from aerolite.sdk import bin_verbs, bit_verbs, collection_verbs
+from aerolite.sdk import bin_verbs, bit_verbs, collection_verbs, string_verbs
 from aerolite.sdk.navigation import Navigation, SelectionReads, Selector, Terminal
+from aerolite.sdk.path_verbs import PathReader, PathStarts, PathWriter, Walk, and_filter
 from aerolite.sdk.verb_table import TABLE, Entry, Path, listed
 from aerolite.sdk.verbs import check_bin_name
 
@@ -82,6 +83,8 @@ class BinReads:
     bit_lscan = bit_verbs.bit_lscan
     bit_rscan = bit_verbs.bit_rscan
     bit_get_int = bit_verbs.bit_get_int
+    bit_b64_encode = bit_verbs.bit_b64_encode
+    read_as_string = string_verbs.read_as_string
 
 
 class CollectionWrites:
@@ -120,18 +123,68 @@ class CollectionReads:
     list_size = collection_verbs.list_size
     list_get = collection_verbs.list_get
     list_get_range = collection_verbs.list_get_range
+    list_join = collection_verbs.list_join
     map_size = collection_verbs.map_size
 
 
+class StringWrites:
+    """String writes, at a bin or at a selected element."""
+
+    __slots__ = ()
+    str_insert = string_verbs.str_insert
+    str_overwrite = string_verbs.str_overwrite
+    str_concat = string_verbs.str_concat
+    str_append = string_verbs.str_append
+    str_prepend = string_verbs.str_prepend
+    str_snip = string_verbs.str_snip
+    str_replace = string_verbs.str_replace
+    str_replace_all = string_verbs.str_replace_all
+    str_regex_replace = string_verbs.str_regex_replace
+    str_upper = string_verbs.str_upper
+    str_lower = string_verbs.str_lower
+    str_case_fold = string_verbs.str_case_fold
+    str_normalize_nfc = string_verbs.str_normalize_nfc
+    str_trim_start = string_verbs.str_trim_start
+    str_trim_end = string_verbs.str_trim_end
+    str_trim = string_verbs.str_trim
+    str_pad_start = string_verbs.str_pad_start
+    str_pad_end = string_verbs.str_pad_end
+    str_repeat = string_verbs.str_repeat
+
+
+class StringReads:
+    """String reads, at a bin or at a selected element."""
+
+    __slots__ = ()
+    str_strlen = string_verbs.str_strlen
+    str_substr = string_verbs.str_substr
+    str_char_at = string_verbs.str_char_at
+    str_find = string_verbs.str_find
+    str_contains = string_verbs.str_contains
+    str_starts_with = string_verbs.str_starts_with
+    str_ends_with = string_verbs.str_ends_with
+    str_to_integer = string_verbs.str_to_integer
+    str_to_double = string_verbs.str_to_double
+    str_byte_length = string_verbs.str_byte_length
+    str_is_numeric = string_verbs.str_is_numeric
+    str_is_upper = string_verbs.str_is_upper
+    str_is_lower = string_verbs.str_is_lower
+    str_to_blob = string_verbs.str_to_blob
+    str_split = string_verbs.str_split
+    str_b64_decode = string_verbs.str_b64_decode
+    str_regex_compare = string_verbs.str_regex_compare
+
+
 class _BinStep(Generic[ParentT]):
-    __slots__ = ("_name", "_parent")
+    __slots__ = ("_at", "_name", "_parent")
 
     def __init__(self, parent: ParentT, name: str) -> None:
         self._parent = parent
         self._name = check_bin_name(name)
+        self._at = Path(name)
 
     def _path(self) -> Path:
-        return Path(self._name)
+        return self._at
 
     def _emit(self, operation: Any, entry: Entry) -> ParentT:
         return self._parent._take(operation, entry)
@@ -140,7 +193,8 @@ class _BinStep(Generic[ParentT]):
         return f"<{type(self).__name__} of bin {self._name!r}>"
 
 
-class WriteBinBuilder(BinWrites, CollectionWrites, BinReads, CollectionReads, Navigation, _BinStep[ParentT]):
+class WriteBinBuilder(BinWrites, CollectionWrites, StringWrites, BinReads, CollectionReads, StringReads, Navigation,
+                      PathStarts, _BinStep[ParentT]):
     """One step on one bin of a write or a background job; each verb returns the command builder.
 
     Example::
@@ -153,8 +207,11 @@ class WriteBinBuilder(BinWrites, CollectionWrites, BinReads, CollectionReads, Na
     def _navigate(self, selector: Selector) -> CdtWriter[ParentT]:
         return CdtWriter(self._parent, self._name, (), selector)
 
+    def _walk(self, walk: Walk) -> PathWriter[ParentT]:
+        return PathWriter(self._parent, self._name, (walk.ctx,), walk.filterable)
 
-class ReadBinBuilder(BinReads, CollectionReads, Navigation, _BinStep[ParentT]):
+
+class ReadBinBuilder(BinReads, CollectionReads, StringReads, Navigation, PathStarts, _BinStep[ParentT]):
     """One read step on one bin of a key read; each verb returns the read builder.
 
     Example::
@@ -167,8 +224,11 @@ class ReadBinBuilder(BinReads, CollectionReads, Navigation, _BinStep[ParentT]):
     def _navigate(self, selector: Selector) -> CdtReader[ParentT]:
         return CdtReader(self._parent, self._name, (), selector)
 
+    def _walk(self, walk: Walk) -> PathReader[ParentT]:
+        return PathReader(self._parent, self._name, (walk.ctx,), walk.filterable)
 
-class CdtReader(SelectionReads, CollectionReads, Navigation, Generic[ParentT]):
+
+class CdtReader(SelectionReads, CollectionReads, StringReads, Navigation, PathStarts, Generic[ParentT]):
     """A selection inside a list or map bin: read it, or navigate further into a selected element.
 
     Example::
@@ -177,6 +237,7 @@ class CdtReader(SelectionReads, CollectionReads, Navigation, Generic[ParentT]):
     """
 
     __slots__ = ("_bin", "_ctx", "_parent", "_selector")
+    and_filter = and_filter
 
     def __init__(self, parent: ParentT, bin_name: str, ctx: tuple[Any, ...], selector: Selector) -> None:
         self._parent = parent
@@ -196,8 +257,20 @@ class CdtReader(SelectionReads, CollectionReads, Navigation, Generic[ParentT]):
     def _navigate(self, selector: Selector) -> Self:
         return type(self)(self._parent, self._bin, self._into("navigating further"), selector)
 
+    def _walk(self, walk: Walk) -> PathReader[ParentT]:
+        if walk.is_filter:
+            selector = self._selector
+            if selector.family == "map" and selector.by in ("by_index", "by_rank"):
+                raise TypeError("and_filter() cannot follow on_map_index() or on_map_rank(): "
+                                "select by key with on_map_key() or on_map_keys_in()")
+            return self._start_path((*self._into("and_filter()"), walk.ctx), False)
+        return self._start_path((*self._into("a path step"), walk.ctx), walk.filterable)
+
+    def _start_path(self, ctx: tuple[Any, ...], filterable: bool) -> PathReader[ParentT]:
+        return PathReader(self._parent, self._bin, ctx, filterable)
+
     def _path(self) -> Path:
-        return Path(self._bin, self._into("a list or map verb"))
+        return Path(self._bin, self._into("a list, map or string verb"))
 
     def _emit(self, operation: Any, entry: Entry) -> ParentT:
         return self._parent._take(operation, entry)
@@ -220,7 +293,7 @@ class CdtReader(SelectionReads, CollectionReads, Navigation, Generic[ParentT]):
 _MAP_PUT_POLICY = an.MapPolicy(None, None)
 
 
-class CdtWriter(CollectionWrites, CdtReader[ParentT]):
+class CdtWriter(CollectionWrites, StringWrites, CdtReader[ParentT]):
     """A selection inside a list or map bin of a write: also remove it, or write at it.
 
     Example::
@@ -229,6 +302,9 @@ class CdtWriter(CollectionWrites, CdtReader[ParentT]):
     """
 
     __slots__ = ()
+
+    def _start_path(self, ctx: tuple[Any, ...], filterable: bool) -> PathWriter[ParentT]:
+        return PathWriter(self._parent, self._bin, ctx, filterable)
 
     def _remove(self, verb_name: str, return_type: Any, inverted: bool) -> ParentT:
         return_types = self._selector.return_types

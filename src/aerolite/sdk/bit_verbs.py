@@ -218,3 +218,21 @@ def bit_get_int(path: Path, bit_offset: int, bit_size: int, signed: bool) -> Any
         session.get(users.id(1)).bin("ctr").bit_get_int(0, 16, False)
     """
     return an.BitOperation.get_int(path.bin, bit_offset, bit_size, signed)
+
+
+@verb("bin_read")
+def bit_b64_encode(path: Path, byte_offset: int | None = None, byte_size: int | None = None,
+                   invert_size: bool = False) -> Any:
+    """Read the bytes as base64 text, whole or the range of ``byte_size`` bytes from ``byte_offset``.
+
+    ``invert_size``: ``byte_size`` counts the bytes left off the end instead.
+
+    Example::
+
+        session.get(users.id(1)).bin("payload").bit_b64_encode(0, 16)
+    """
+    if (byte_offset is None) != (byte_size is None):
+        raise ValueError("bit_b64_encode() takes byte_offset and byte_size together, or neither (the whole blob)")
+    if invert_size and byte_offset is None:
+        raise ValueError("bit_b64_encode(invert_size=True) needs a byte_offset and byte_size")
+    return an.BitOperation.b64_encode(path.bin, byte_offset, byte_size, invert_size)

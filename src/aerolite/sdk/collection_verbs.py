@@ -341,6 +341,19 @@ def list_get_range(path: Path, index: int, count: int | None = None) -> Any:
     return path.at(an.ListOperation.get_range(path.bin, index, count))
 
 
+@verb("collection_read")
+def list_join(path: Path, separator: str | None = None) -> Any:
+    """Read the list's strings joined into one string, with ``separator`` between them (the inverse of ``str_split``).
+
+    Example::
+
+        session.get(users.id(1)).bin("tags").list_join(", ")
+    """
+    if separator is not None and not isinstance(separator, str):
+        raise TypeError(f"list_join() takes the separator as a str or None, not {type(separator).__name__}")
+    return path.at(an.ListOperation.join(path.bin, separator))
+
+
 # -- map writes ---------------------------------------------------------------------------------------
 
 def _put_items(verb_name: str, path: Path, items: Any, base_flags: int, order: Any, persist_index: bool,

@@ -39,6 +39,8 @@ class SessionRunner(Runner[TaskT, CountT], Protocol[TaskT, CountT, OneT, ManyT, 
 
     def stream(self, plan: QueryPlan) -> StreamT: ...
 
+    def rows(self, plan: KeyPlan) -> StreamT: ...
+
 
 class TaskBase:
     """A job's identity: the client that polls it, and the client's task handle when this session
@@ -215,24 +217,24 @@ class SessionBase(Generic[TaskT, CountT, OneT, ManyT, StreamT]):
     @overload
     def query(self, target: DataSet, /) -> QueryBuilder[StreamT]: ...
     @overload
-    def query(self, target: Sequence[Key], /) -> ReadBuilder[ManyT]: ...
-    @overload
-    def query(self, target: Key, /) -> ReadBuilder[OneT]: ...
+    def query(self, target: Any, /) -> ReadBuilder[StreamT]: ...
 
-    def query(self, target: Any, /) -> QueryBuilder[StreamT] | ReadBuilder[Any]:
-        """Start a foreground query over a data set (``execute()`` streams the records), or read keys.
+    def query(self, target: Any, /) -> QueryBuilder[StreamT] | ReadBuilder[StreamT]:
+        """Start a foreground query over a data set, or over keys; ``execute()`` streams the records.
 
-        Given keys (``users.id(1)``, ``users.ids(1, 2)``) it is ``get()``: one result, or a list in key order.
+        Over keys (``users.id(1)``, ``users.ids(1, 2)``) the stream holds the records found, in key order
+        (a missing key is left out), as with aerospike-sdk; ``get()`` answers one result per key instead.
 
         Example::
 
             stream = await session.query(users).where("$.age > %s", 30).limit(100).execute()
             rows = await stream.collect()
-            row = await session.query(users.id(1)).bin("tags").list_size().execute()
+            row = await (await session.query(users.id(1)).bin("tags").list_size().execute()).first_or_raise()
         """
+        state = self._state.checked()
         if isinstance(target, an.Key) or (isinstance(target, Sequence) and not isinstance(target, str | bytes)):
-            return self._read("get", target)
-        return QueryBuilder(target, self._state.behavior, self._runner(self._state.checked()).stream)
+            return ReadBuilder("get", target, state.behavior, self._runner(state).rows)
+        return QueryBuilder(target, state.behavior, self._runner(state).stream)
 
     def _write(self, kind: WriteKind, keys: Any) -> WriteBuilder[Any]:
         state = self._state.checked()

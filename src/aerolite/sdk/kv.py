@@ -24,7 +24,7 @@ import aerospike_native as an
 from aerolite.sdk.behavior import Behavior, assign_fields
 from aerolite.sdk.bins import ReadBinBuilder, WriteBinBuilder
 from aerolite.sdk.errors import from_native
-from aerolite.sdk.records import FILTERED_OUT, KEY_NOT_FOUND, ErrorStrategy, Outcomes, RecordResult
+from aerolite.sdk.records import FILTERED_OUT, KEY_NOT_FOUND, OK, ErrorStrategy, Outcomes, RecordResult
 from aerolite.sdk.verbs import DurableDeleteVerbs, ExpirationVerbs, OperationsVerb, WhereVerb, check_bin_name
 
 ResultT = TypeVar("ResultT", covariant=True)
@@ -89,6 +89,13 @@ class KeyPlan:
         if self.shape == "flag" and not answer:
             return self.outcomes.checked([RecordResult(key, None, KEY_NOT_FOUND)])[0]
         return RecordResult(key, None)
+
+    def found(self, results: RecordResult | list[RecordResult]) -> list[RecordResult]:
+        """The rows a key query streams: every result but the answers that are no record (a missing or
+        filtered-out one), in key order."""
+        listed = results if isinstance(results, list) else [results]
+        benign = self.outcomes.benign
+        return [result for result in listed if result.result_code == OK or result.result_code not in benign]
 
     def failed(self, exc: BaseException) -> Any:
         """The result of a client exception (or the exception itself, per the error strategy)."""

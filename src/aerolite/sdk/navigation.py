@@ -12,7 +12,6 @@ return type, inverted or not, maps only or not.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MethodType
@@ -21,7 +20,7 @@ from typing import Any, Generic, Literal, ParamSpec, Protocol, Self, TypeVar, ov
 import aerospike_native as an
 
 from aerolite.sdk.collection_verbs import values_of
-from aerolite.sdk.verb_table import Path, named, register
+from aerolite.sdk.verb_table import Path, named, register, shown
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -70,7 +69,7 @@ class Step(Generic[P]):
         def method(builder: Any, *args: Any, **kwargs: Any) -> Any:
             return builder._navigate(select(*args, **kwargs))
 
-        self.method = named(method, self.entry)
+        self.method = named(method, self.entry, select)
 
     @overload
     def __get__(self, instance: None, owner: type) -> Self: ...
@@ -81,7 +80,7 @@ class Step(Generic[P]):
         return self if instance is None else MethodType(self.method, instance)
 
     def __repr__(self) -> str:
-        return f"<verb {self.entry.name}{inspect.signature(self.select)}>"
+        return shown(self.method)
 
 
 def _int(verb_name: str, value: Any) -> int:

@@ -11,7 +11,7 @@ the caller stops reading — which tells the node to stop too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from itertools import islice
 from typing import Any, Generic, Self, TypeVar
 
@@ -164,21 +164,55 @@ class QueryBuilder(WhereVerb, IndexFilterVerb, OperationsVerb, Generic[StreamT])
         return f"<QueryBuilder of {self._dataset}>"
 
 
+class Fetched:
+    """Rows already read (the records a key read found), served like a client record stream."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: list[RecordResult]) -> None:
+        self._rows = rows
+
+    def __iter__(self) -> Iterator[RecordResult]:
+        return iter(self._rows)
+
+    async def __aiter__(self) -> AsyncIterator[RecordResult]:
+        for row in self._rows:
+            yield row
+
+    def close(self) -> None:
+        self._rows = []
+
+
+def _row(record: Any) -> RecordResult:
+    return RecordResult(record.key, record)
+
+
+def _same(row: RecordResult) -> RecordResult:
+    return row
+
+
 class StreamCore:
     """A client record stream as ``RecordResult`` rows, with a limit and an early close.
 
     The blocking face pulls with :meth:`take` from one thread; the async face awaits the client's
     own async iteration and counts rows with :meth:`counted`. (Pulling the client's blocking iterator
     from changing worker threads loses records, so the async face must not use :meth:`take`.)
+    A key read's rows (:meth:`of_rows`) go through the same stream, so both kinds read alike.
     """
 
-    __slots__ = ("_left", "_records", "closed", "recordset")
+    __slots__ = ("_left", "_records", "_row", "closed", "recordset")
 
-    def __init__(self, recordset: Any, limit: int) -> None:
+    def __init__(self, recordset: Any, limit: int, row: Callable[[Any], RecordResult] = _row) -> None:
         self.recordset = recordset
         self._records: Iterator[Any] | None = None
         self._left = limit or -1
+        self._row = row
         self.closed = False
+
+    @classmethod
+    def of_rows(cls, rows: list[RecordResult]) -> StreamCore:
+        """A stream of rows already read."""
+        return cls(Fetched(rows), 0, _same)
 
     def counted(self, record: Any) -> RecordResult:
         """One more row of the stream; the stream closes when it reaches its limit."""
@@ -186,7 +220,7 @@ class StreamCore:
             self._left -= 1
             if self._left == 0:
                 self.close()
-        return RecordResult(record.key, record)
+        return self._row(record)
 
     def take(self, n: int) -> list[RecordResult]:
         """Up to ``n`` more rows (fewer only at the end of the stream); blocks while the node sends."""
@@ -197,7 +231,7 @@ class StreamCore:
         if self._records is None:
             self._records = iter(self.recordset)  # one iterator for the whole stream
         with converted():
-            rows.extend(RecordResult(record.key, record) for record in islice(self._records, wanted))
+            rows.extend(map(self._row, islice(self._records, wanted)))
         if self._left >= 0:
             self._left -= len(rows)
         if len(rows) < wanted or self._left == 0:

@@ -143,6 +143,17 @@ class RecordResult:
         return f"RecordResult(key={named!r}, {self.code_name}{shown}{doubt})"
 
 
+def first_found(row: RecordResult | None) -> RecordResult:
+    """``row`` if it is a record, raising its error if it failed; ``RecordNotFoundError`` for no row.
+
+    >>> first_found(RecordResult(None, None)).ok
+    True
+    """
+    if row is None:
+        raise error_for(KEY_NOT_FOUND, "the stream is empty: no record matched")
+    return row.or_raise()
+
+
 class Outcomes:
     """Which codes a command treats as answers rather than failures, and what failures do."""
 

@@ -45,6 +45,7 @@ from aerolite.sdk.errors import (
 from aerolite.sdk.jobs import JobFailure, JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import ReadBuilder, WriteBuilder
 from aerolite.sdk.overview import IndexStatus, NamespaceStats, SetStats
+from aerolite.sdk.path_verbs import PathReader, PathWriter
 from aerolite.sdk.query import QueryBuilder
 from aerolite.sdk.records import ErrorStrategy, RecordResult
 from aerolite.sdk.udf import UdfModule
@@ -69,18 +70,32 @@ MapReturnType = _an.MapReturnType
 """What ``remove(return_type=...)`` returns about removed map entries: ``COUNT``, ``VALUE`` ..."""
 ListReturnType = _an.ListReturnType
 """What ``remove(return_type=...)`` returns about removed list elements: ``COUNT``, ``VALUE`` ..."""
+StringWriteFlags = _an.StringWriteFlags
+"""``flags`` of the ``str_*`` writes: ``DEFAULT``, ``CREATE_ONLY``, ``UPDATE_ONLY``, ``NO_FAIL``."""
+StringRegexFlags = _an.StringRegexFlags
+"""Regex flags of ``str_regex_replace`` / ``str_regex_compare``: ``GLOBAL``, ``CASE_INSENSITIVE`` ..."""
+StringNumericType = _an.StringNumericType
+"""What ``str_is_numeric`` accepts: ``ANY``, ``INT``, ``FLOAT``."""
+SelectFlags = _an.SelectFlags
+"""What ``collect_by_path`` returns: ``VALUE``, ``MAP_KEY``, ``MAP_KEY_VALUE``, ``MATCHING_TREE``, ``NO_FAIL``."""
+ModifyFlags = _an.ModifyFlags
+"""``modify_by`` flags: ``DEFAULT``, ``NO_FAIL``."""
+ExpType = _an.ExpType
+"""Value types, e.g. the bin type of ``collect_values_as_expression_read``: ``MAP``, ``LIST`` ..."""
+LoopVarPart = _an.LoopVarPart
+"""Which part of a path element a predicate's loop variable reads: ``VALUE``, ``MAP_KEY``, ``INDEX``."""
 
 __all__ = [
-    "AelError", "AerospikeError", "BackgroundOperationBuilder", "BackgroundTaskSession",
-    "BackgroundUdfBuilder", "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError",
-    "Behavior", "BinError", "BitwiseOverflowActions", "BitwiseResizeFlags", "CapacityError", "CdtReader",
-    "CdtWriter", "ClientError", "CollectionIndexType", "ConnectionError", "DataSet", "ElementError",
-    "ErrorStrategy", "Filter", "FilteredOutError", "ForbiddenError", "GenerationError", "HllConfig",
-    "IndexStatus", "IndexType", "InvalidNamespaceError", "InvalidRequestError", "JobFailure", "JobFailures",
-    "JobNotFoundError", "JobProgress", "KeyBusyError", "ListOrderType", "ListReturnType", "ListSortFlags",
-    "MapOrder", "MapReturnType", "NamespaceStats", "QueryBuilder", "QueryError", "ReadBinBuilder",
+    "AelError", "AerospikeError", "BackgroundOperationBuilder", "BackgroundTaskSession", "BackgroundUdfBuilder",
+    "BackgroundUdfFunctionBuilder", "BackgroundWriteBinBuilder", "BatchError", "Behavior", "BinError",
+    "BitwiseOverflowActions", "BitwiseResizeFlags", "CapacityError", "CdtReader", "CdtWriter", "ClientError",
+    "CollectionIndexType", "ConnectionError", "DataSet", "ElementError", "ErrorStrategy", "ExpType", "Filter",
+    "FilteredOutError", "ForbiddenError", "GenerationError", "HllConfig", "IndexStatus", "IndexType",
+    "InvalidNamespaceError", "InvalidRequestError", "JobFailure", "JobFailures", "JobNotFoundError", "JobProgress",
+    "KeyBusyError", "ListOrderType", "ListReturnType", "ListSortFlags", "LoopVarPart", "MapOrder", "MapReturnType",
+    "ModifyFlags", "NamespaceStats", "PathReader", "PathWriter", "QueryBuilder", "QueryError", "ReadBinBuilder",
     "ReadBuilder", "RecordExistsError", "RecordNotFoundError", "RecordResult", "RecordTooBigError",
-    "SecondaryIndexError", "Security", "SecurityError", "ServerError", "SetStats", "TaskStatus",
-    "TimeoutError", "TransactionError", "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder",
-    "WriteBuilder",
+    "SecondaryIndexError", "Security", "SecurityError", "SelectFlags", "ServerError", "SetStats",
+    "StringNumericType", "StringRegexFlags", "StringWriteFlags", "TaskStatus", "TimeoutError", "TransactionError",
+    "UdfError", "UdfModule", "UnsupportedError", "WriteBinBuilder", "WriteBuilder",
 ]

@@ -18,6 +18,13 @@ Groups say where a verb may appear (``tests/sdk/test_verb_table.py`` checks ever
 ``navigation``            CDT steps (``on_map_key`` ...), leading to a selection
 ``selection_read``        reads of a selection (``get_values``, ``count`` ...)
 ``selection_write``       writes of a selection (``remove``, ``remove_all_others``, ``set_to`` ...)
+``string_write``          string writes (``str_upper``, ``str_pad_end`` ...), at a bin or an element
+``string_read``           string reads (``str_strlen``, ``str_find`` ...), likewise
+``path_start``            path steps over many children (``on_each_child``, ``on_map_keys_in`` ...)
+``path_filter``           ``and_filter``: narrow a selected element or a path step by a predicate
+``path_step``             single steps inside a path (``on_map_key`` ...), continuing the path
+``path_read``             reads of a path (``collect_values``, ``collect_map_keys`` ...)
+``path_write``            writes of a path (``modify_by``, ``remove_matches`` ...)
 ========================  ====================================================================
 """
 
@@ -45,8 +52,10 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
 Group = Literal["bin_write", "collection_write", "collection_read", "bin_read", "navigation",
-                "selection_read", "selection_write"]
-WRITE_GROUPS: frozenset[Group] = frozenset({"bin_write", "collection_write", "selection_write"})
+                "selection_read", "selection_write", "string_write", "string_read", "path_start",
+                "path_filter", "path_step", "path_read", "path_write"]
+WRITE_GROUPS: frozenset[Group] = frozenset({"bin_write", "collection_write", "selection_write", "string_write",
+                                            "path_write"})
 
 
 class Path(NamedTuple):
@@ -111,7 +120,7 @@ class Verb(Generic[P]):
         def method(builder: Any, *args: Any, **kwargs: Any) -> Any:
             return builder._emit(build(builder._path(), *args, **kwargs), entry)
 
-        self.method = named(method, entry)
+        self.method = named(method, entry, build)
 
     @overload
     def __get__(self, instance: None, owner: type) -> Self: ...
@@ -122,15 +131,28 @@ class Verb(Generic[P]):
         return self if instance is None else MethodType(self.method, instance)
 
     def __repr__(self) -> str:
-        signature = inspect.signature(self.build)
-        parameters = list(signature.parameters.values())[1:]  # the path is the builder's own
-        return f"<verb {self.entry.name}{signature.replace(parameters=parameters)}>"
+        return shown(self.method)
 
 
-def named(method: Callable[..., Any], entry: Entry) -> Callable[..., Any]:
-    """``method`` carrying the verb's name and docstring (what ``help()`` shows on a builder)."""
+def shown(method: Callable[..., Any]) -> str:
+    """How a verb shows itself: ``<verb list_append(value, *, unique=False ...)>``."""
+    signature = inspect.signature(method)
+    return f"<verb {method.__name__}{signature.replace(parameters=list(signature.parameters.values())[1:])}>"
+
+
+_SELF = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+
+
+def named(method: Callable[..., Any], entry: Entry, parameters: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    """``method`` carrying the verb's name, docstring and parameters (what ``help()`` shows on a builder).
+
+    ``parameters``: the function whose parameters the verb takes (None: none); a builder fills ``path``.
+    """
     method.__name__ = method.__qualname__ = entry.name
     method.__doc__ = entry.doc
+    taken = [] if parameters is None else [
+        p for p in inspect.signature(parameters).parameters.values() if p.name != "path"]
+    method.__signature__ = inspect.Signature([_SELF, *taken])  # type: ignore[attr-defined]
     return method
 
 

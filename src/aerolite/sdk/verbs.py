@@ -34,7 +34,7 @@ def check_bin_name(name: Any) -> str:
     """
     if not isinstance(name, str) or not name:
         raise ValueError("bin() needs a non-empty bin name")
-    if len(name.encode()) > MAX_BIN_NAME:
+    if (len(name) > MAX_BIN_NAME or not name.isascii()) and len(name.encode()) > MAX_BIN_NAME:
         raise ValueError(f"bin name {name!r} is longer than {MAX_BIN_NAME} bytes; pick a shorter name")
     return name
 

@@ -10,6 +10,7 @@ that is not a plain blob is 12; NO_FAIL turns the refusals into no-ops.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +30,14 @@ from aerolite.engine.cdt.packed import (
 from aerolite.result_codes import ResultCode
 
 RESIZE, INSERT, REMOVE, SET, OR, XOR, AND, NOT, LSHIFT, RSHIFT, ADD, SUBTRACT, SET_INT = range(13)
-GET, COUNT, LSCAN, RSCAN, GET_INT = range(50, 55)
+GET, COUNT, LSCAN, RSCAN, GET_INT, B64_ENCODE = range(50, 56)
 PARTIAL = 0x08
 SIGNED, SATURATE, WRAP = 0x01, 0x02, 0x04
 """Integer subflags: SATURATE and WRAP are the overflow actions (neither: fail)."""
 FROM_FRONT, GROW_ONLY, SHRINK_ONLY = 0x01, 0x02, 0x04
 """Resize subflags."""
+INVERT_SIZE = 0x01
+"""Base64-encode subflag: the size counts the bytes left off the end."""
 
 
 class _Op:
@@ -141,6 +144,7 @@ _READ_ARGS: ArgTable[_Op] = {
     LSCAN: (3, (_bit_offset, _bit_size, _bool)),
     RSCAN: (3, (_bit_offset, _bit_size, _bool)),
     GET_INT: (2, (_bit_offset, _int_size, _subflags(SIGNED))),
+    B64_ENCODE: (0, (_byte_offset, _size(8, 0, PROTO_SIZE_MAX), _subflags(INVERT_SIZE))),
 }
 
 
@@ -314,6 +318,17 @@ _READERS: dict[int, Callable[[_Op, int], Any]] = {
 }
 
 
+def _b64_encode(op: _Op, data: bytes, ranged: bool) -> str:
+    """Base64 text of the blob, or of its byte range (8.2); a range outside the blob is 26."""
+    if not ranged:
+        return base64.b64encode(data).decode("ascii")
+    start = op.offset // 8
+    end = len(data) - op.size // 8 if op.subflags & INVERT_SIZE else start + op.size // 8
+    if not 0 <= start <= end <= len(data):
+        fail(ResultCode.OP_NOT_APPLICABLE, f"bytes {start}..{end} are outside a {len(data)}-byte blob")
+    return base64.b64encode(data[start:end]).decode("ascii")
+
+
 def read(current: Any, raw: Any) -> Any:
     """The answer of a bit read op on a bin's value; nil for a missing bin."""
     if current is None:
@@ -321,6 +336,10 @@ def read(current: Any, raw: Any) -> Any:
     op = parse_op(raw, _READ_ARGS, "bit", _Op)
     data = _blob(current)
     _locate(op, data)
+    if op.code == B64_ENCODE:
+        if len(raw) == 2:
+            bad("base64 encode takes a byte offset and a byte size together, or neither")
+        return _b64_encode(op, data, len(raw) > 1)
     _in_range(op, len(data) * 8, clip=False)
     return _READERS[op.code](op, _field(data, op.offset, op.size))
 

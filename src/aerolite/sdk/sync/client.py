@@ -25,7 +25,7 @@ from aerolite.sdk.jobs import JobFailures, JobProgress, TaskStatus
 from aerolite.sdk.kv import KeyPlan
 from aerolite.sdk.overview import IndexStatus, NamespaceStats
 from aerolite.sdk.query import STREAM_CHUNK, QueryPlan, StreamCore
-from aerolite.sdk.records import RecordResult
+from aerolite.sdk.records import RecordResult, first_found
 from aerolite.sdk.session_state import SessionState
 from aerolite.sdk.udf import UdfModule, udf_module
 
@@ -141,6 +141,27 @@ class RecordStream:
         """
         return list(self)
 
+    def first(self) -> RecordResult | None:
+        """The next row (None when the stream is done); the rest of the stream is closed.
+
+        Example::
+
+            row = session.query(users.id(1)).execute().first()
+        """
+        for row in self:
+            self.close()
+            return row
+        return None
+
+    def first_or_raise(self) -> RecordResult:
+        """The next row, or its error raised; ``RecordNotFoundError`` when the stream is empty.
+
+        Example::
+
+            bins = session.query(users.id(1)).execute().first_or_raise().bins
+        """
+        return first_found(self.first())
+
     def close(self) -> None:
         """Stop the query: buffered rows are dropped and the node stops sending (idempotent).
 
@@ -187,6 +208,9 @@ class _Runner:
 
     def stream(self, plan: QueryPlan) -> RecordStream:
         return RecordStream(StreamCore(run(flows.query(self._state.client, plan)), plan.limit))
+
+    def rows(self, plan: KeyPlan) -> RecordStream:
+        return RecordStream(StreamCore.of_rows(plan.found(self._perform(plan))))
 
 
 class Session(SessionBase[BackgroundTask, int, RecordResult, list[RecordResult], RecordStream]):
