@@ -132,7 +132,9 @@ def _add_monitor(sub: Any) -> None:
                          help="address the page listens on (default loopback: only this machine)")
     monitor.add_argument("--read-only", action="store_true", help="show no Abort buttons and refuse aborts")
     monitor.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
-                         help="how often the cluster is polled (default 1)")
+                         help="how often jobs are polled (default 1)")
+    monitor.add_argument("--overview-interval", type=float, default=5.0, metavar="SECONDS",
+                         help="how often namespaces, sets, indexes and UDF modules are read (default 5)")
     monitor.set_defaults(handler=_lazy("monitor", "monitor"))
 
 

@@ -50,8 +50,6 @@ class Namespace:
         self.partitions: list[set[bytes]] = [set() for _ in range(N_PARTITIONS)]
         """The digests of each partition, so scans can walk one partition at a time."""
         self.set_sizes: dict[str, int] = {}
-        self.expirable: set[bytes] = set()
-        """Digests of the records that have a void time, so that counting the others costs nothing."""
         self.indexes: dict[str, SecondaryIndex] = {}
         self.log: RecordLog | None = None
         self.index_file: Path | None = None
@@ -73,7 +71,6 @@ class Namespace:
                 if entry.digest not in records:
                     self._track(entry.digest, entry.set_name)
                 records[entry.digest] = entry
-                self._note_expiry(entry)
             elif isinstance(entry, Truncation):
                 self._drop_before(entry.set_name, entry.before_ns)
             else:
@@ -103,17 +100,10 @@ class Namespace:
         self.partitions[partition_id(digest)].add(digest)
         self.set_sizes[set_name] = self.set_sizes.get(set_name, 0) + 1
 
-    def _note_expiry(self, record: Record) -> None:
-        if record.void_time:
-            self.expirable.add(record.digest)
-        else:
-            self.expirable.discard(record.digest)
-
     def store(self, record: Record) -> None:
         if record.digest not in self.records:
             self._track(record.digest, record.set_name)
         self.records[record.digest] = record
-        self._note_expiry(record)
         for index in self.indexes.values():
             index.add(record)
         if self.log is not None:
@@ -129,7 +119,6 @@ class Namespace:
         if record is None:
             return False
         self.partitions[partition_id(digest)].discard(digest)
-        self.expirable.discard(digest)
         self.set_sizes[record.set_name] -= 1
         for index in self.indexes.values():
             index.remove(digest)
@@ -169,10 +158,6 @@ class Namespace:
         if not sample:
             return 0
         return sum(len(pack([r.key, r.bins])) + 40 for r in sample) // len(sample)
-
-    def non_expirable(self) -> int:
-        """How many records never expire."""
-        return len(self.records) - len(self.expirable)
 
     def set_counts(self) -> dict[str, int]:
         return {name: n for name, n in self.set_sizes.items() if n}

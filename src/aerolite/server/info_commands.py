@@ -186,7 +186,7 @@ def _namespace_overrides(ns: Namespace) -> dict[str, str]:
         "sindex_used_bytes": str(sum(index.entries for index in ns.indexes.values()) * INDEX_ENTRY_BYTES),
         "objects": objects,
         "master_objects": objects,
-        "non_expirable_objects": str(ns.non_expirable()),
+        "non_expirable_objects": str(sum(1 for r in ns.records.values() if not r.void_time)),
         "expired_objects": "0",
         "current_time": str(int(time.time()) - CITRUSLEAF_EPOCH),
         "default-ttl": str(ns.config.default_ttl),
