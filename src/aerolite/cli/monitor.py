@@ -34,8 +34,7 @@ def monitor(args: argparse.Namespace) -> int:
 
 
 async def _monitor(args: argparse.Namespace) -> None:
-    host, port = args.host
-    with reaching(args):
+    with reaching(args) as (host, port):
         cluster = await ClusterDefinition(host, port).connect()
     async with cluster:
         config = MonitorConfig(bind=args.bind, read_only=args.read_only)
