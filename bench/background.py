@@ -118,19 +118,29 @@ def _split(host: str) -> tuple[str, int]:
     return name, int(port)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def records_and_host(doc: str | None) -> argparse.Namespace:
+    """The options of a bench that loads records then measures: ``--records N`` and ``--host HOST:PORT``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--host", help="host:port of a running node (default: an embedded engine)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def save(name: str, result: dict[str, Any]) -> None:
+    """Write a bench's result to ``bench/results/<name>.json``."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
+
+
+def main() -> int:
+    args = records_and_host(__doc__)
     result = asyncio.run(bench(args.host, args.records))
     print(f"{result['records']:,} records loaded in {result['load_seconds']} s")
     print(f"{'job':<26}{'secs':>8}{'scanned/s':>12}{'written':>10}{'filtered':>10}{'get p50 ms':>12}{'get p99 ms':>12}")
     for row in result["jobs"]:
         print(f"{row['job']:<26}{row['seconds']:>8.2f}{row['scanned_per_sec']:>12,}{row['written']:>10,}"
               f"{row['filtered']:>10,}{row['get_p50_ms']:>12}{row['get_p99_ms']:>12}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "background.json").write_text(json.dumps(result, indent=2))
+    save("background", result)
     return 0
 
 

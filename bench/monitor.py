@@ -11,21 +11,17 @@ everything every 0.2 s (jobs five times, the overview twenty-five times as often
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from aerolite import ClusterDefinition
 from aerolite.monitor.poller import Poller
 from aerolite.monitor.snapshot import Snapshots
-from background import SET, _split, load, probe  # the same data and read probe as the jobs bench
+from background import SET, _split, load, probe, records_and_host, save  # the jobs bench's data and probe
 
-RESULTS = Path(__file__).resolve().parent / "results"
 PHASE_SECONDS = 3.0
 PHASES = 4
 SNAPSHOTS = 20
@@ -80,18 +76,14 @@ async def bench(host: str | None, n: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--host", help="host:port of a running node (default: an embedded engine)")
-    args = parser.parse_args()
+    args = records_and_host(__doc__)
     result = asyncio.run(bench(args.host, args.records))
     print(f"{result['records']:,} records loaded in {result['load_seconds']} s")
     print(f"{'':<28}{'p50 ms':>10}{'p99/max ms':>12}")
     print(f"{'one snapshot':<28}{result['snapshot_p50_ms']:>10}{result['snapshot_max_ms']:>12}")
     print(f"{'get, no monitor':<28}{result['get_p50_ms_quiet']:>10}{result['get_p99_ms_quiet']:>12}")
     print(f"{'get, monitor polling 5/s':<28}{result['get_p50_ms_monitored']:>10}{result['get_p99_ms_monitored']:>12}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "monitor.json").write_text(json.dumps(result, indent=2))
+    save("monitor", result)
     return 0
 
 
