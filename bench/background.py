@@ -122,12 +122,25 @@ def _split(host: str) -> tuple[str, int]:
     return name, int(port)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def records_and_host(doc: str | None, *, nodes: bool = False) -> argparse.Namespace:
+    """The options of a bench that loads records then measures: ``--records N``, ``--host HOST:PORT``
+    and, with ``nodes``, ``--nodes N``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--host", help="host:port of a running node (default: an embedded engine)")
-    parser.add_argument("--nodes", type=int, default=1, help="also run on an embedded local cluster of N nodes")
-    args = parser.parse_args()
+    if nodes:
+        parser.add_argument("--nodes", type=int, default=1, help="also run on an embedded local cluster of N nodes")
+    return parser.parse_args()
+
+
+def save(name: str, result: Any) -> None:
+    """Write a bench's result to ``bench/results/<name>.json``."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
+
+
+def main() -> int:
+    args = records_and_host(__doc__, nodes=True)
     runs = [asyncio.run(bench(args.host, args.records, nodes)) for nodes in sorted({1, args.nodes})]
     for result in runs:
         print(f"{result['nodes']} node(s): {result['records']:,} records loaded in {result['load_seconds']} s")
@@ -140,8 +153,7 @@ def main() -> int:
         print(f"ratio {args.nodes} nodes / 1 node: load {one['load_seconds'] / many['load_seconds']:.2f}")
         for a, b in zip(one["jobs"], many["jobs"], strict=True):
             print(f"  {a['job']:<26}{b['scanned_per_sec'] / a['scanned_per_sec']:>6.2f}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "background.json").write_text(json.dumps(runs, indent=2))
+    save("background", runs)
     return 0
 
 

@@ -321,3 +321,22 @@ def test_expired_records_do_not_come_back(tmp_path: Path) -> None:
     with node(tmp_path) as (_, client):
         assert objects(client) == 2
         assert get_or_none(client, Key(NS, "exp", "down")) is None
+
+
+def non_expirable(client: Any) -> int:
+    answer: str = client.info_blocking(f"namespace/{NS}")[f"namespace/{NS}"]
+    return int(dict(part.split("=", 1) for part in answer.split(";") if "=" in part)["non_expirable_objects"])
+
+
+def test_records_that_never_expire_are_counted_through_ttl_changes_and_a_restart(tmp_path: Path) -> None:
+    with node(tmp_path) as (_, client):
+        for i in range(15):
+            client.put_blocking(Key(NS, "ttls", i), {"i": i}, policy=ttl_policy(3600 if i < 10 else None))
+        assert non_expirable(client) == 5
+        client.touch_blocking(Key(NS, "ttls", 0), policy=ttl_policy(None))  # now never expires
+        client.put_blocking(Key(NS, "ttls", 14), {"i": 0}, policy=ttl_policy(60))  # now expires
+        client.delete_blocking(Key(NS, "ttls", 13))
+        assert non_expirable(client) == 4
+    with node(tmp_path) as (_, client):
+        assert non_expirable(client) == 4
+        assert objects(client) == 14

@@ -14,7 +14,7 @@ import aerospike_native as an
 import pytest
 
 from aerolite.sync import BackgroundTask, Cluster, ClusterDefinition, DataSet
-from tests.conftest import ServerProcess, free_port
+from tests.conftest import ServerProcess
 
 PICKY_LUA = """
 function bump(rec)
@@ -42,9 +42,9 @@ class Monitor:
 
 
 def start_monitor(server: ServerProcess, *extra: str) -> Monitor:
-    """``aerolite monitor`` on a free port, polling every 0.2 s; returns once it prints its URL."""
+    """``aerolite monitor`` on a port it picks, reading everything every 0.2 s; returns once it prints its URL."""
     args = [sys.executable, "-m", "aerolite.cli.main", "monitor", "--host", server.address,
-            "--web-port", str(free_port()), "--interval", "0.2", *extra]
+            "--web-port", "0", "--interval", "0.2", "--overview-interval", "0.2", *extra]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
     assert process.stdout is not None

@@ -129,12 +129,15 @@ def _add_udf(sub: Any) -> None:
 
 def _add_monitor(sub: Any) -> None:
     monitor = _node_parser(sub, "monitor", "a live web page of the cluster's background jobs, sets, indexes and UDFs")
-    monitor.add_argument("--web-port", type=int, default=8686, metavar="PORT", help="port of the page (default 8686)")
+    monitor.add_argument("--web-port", type=int, default=8686, metavar="PORT",
+                         help="port of the page (default 8686; 0 picks a free one)")
     monitor.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
                          help="address the page listens on (default loopback: only this machine)")
     monitor.add_argument("--read-only", action="store_true", help="show no Abort buttons and refuse aborts")
     monitor.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
-                         help="how often the cluster is polled (default 1)")
+                         help="how often jobs are polled (default 1)")
+    monitor.add_argument("--overview-interval", type=float, default=5.0, metavar="SECONDS",
+                         help="how often namespaces, sets, indexes and UDF modules are read (default 5)")
     monitor.set_defaults(handler=_lazy("monitor", "monitor"))
 
 

@@ -19,8 +19,9 @@ from aerolite.sdk import ClusterDefinition
 
 def monitor(args: argparse.Namespace) -> int:
     """Connect, then serve the page until Ctrl-C (a normal way to stop it: exit status 0)."""
-    if args.interval <= 0:
-        raise CliError(f"--interval must be > 0 seconds, not {args.interval}")
+    for option, seconds in (("--interval", args.interval), ("--overview-interval", args.overview_interval)):
+        if seconds <= 0:
+            raise CliError(f"{option} must be > 0 seconds, not {seconds}")
     if not 0 <= args.web_port < 65536:
         raise CliError(f"--web-port must be a port number (0 picks a free one), not {args.web_port}")
     try:
@@ -38,7 +39,8 @@ async def _monitor(args: argparse.Namespace) -> None:
         cluster = await with_access(ClusterDefinition(host, port), args).connect()
     async with cluster:
         config = MonitorConfig(bind=args.bind, read_only=args.read_only)
-        poller = Poller(Snapshots(cluster.create_session(), f"{host}:{port}"), args.interval)
+        snapshots = Snapshots(cluster.create_session(), f"{host}:{port}", args.overview_interval)
+        poller = Poller(snapshots, args.interval)
         app = create_app(cluster.create_session(), poller, config)
 
         def ready(url: str) -> None:

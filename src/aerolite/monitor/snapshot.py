@@ -79,12 +79,21 @@ def ordered(jobs: list[JobProgress]) -> list[JobProgress]:
     return [p for p in newest_first if not p.done] + [p for p in newest_first if p.done]
 
 
-class Snapshots:
-    """Takes snapshots of one cluster, remembering what it needs between them (rates, failure samples)."""
+OVERVIEW_SECONDS = 5.0
+"""How often namespaces, indexes and UDF modules are read by default. They change slowly, and a node
+may count its records to answer ``namespace/<ns>``, so they are read less often than jobs."""
 
-    def __init__(self, session: Session, address: str) -> None:
+
+class Snapshots:
+    """Takes snapshots of one cluster, remembering what it needs between them (rates, failure samples,
+    the overview of namespaces, indexes and UDF modules until it is ``overview_seconds`` old)."""
+
+    def __init__(self, session: Session, address: str, overview_seconds: float = OVERVIEW_SECONDS) -> None:
         self._session = session
         self._address = address
+        self._overview_seconds = overview_seconds
+        self._overview: Json = {}
+        self._overview_at = float("-inf")
         self._history = RateHistory(time.monotonic())
         self._failures: dict[int, _KnownFailures] = {}
         self._none_kept: JobFailures | None = None
@@ -102,13 +111,14 @@ class Snapshots:
         for p in jobs:
             rates = self._history.record(p.task_id, p.scanned, p.rate, now, p.done)
             listed.append(job_json(p, rates, await self._failures_of(p)))
-        return {
-            "cluster": self._address, "at": time.time(),
-            "jobs": listed,
-            "namespaces": [namespace_json(ns) for ns in await session.namespaces()],
-            "indexes": [index_json(index) for index in await session.indexes()],
-            "udfs": [udf_json(module) for module in await session.udfs()],
-        }
+        if now - self._overview_at >= self._overview_seconds:
+            self._overview = {
+                "namespaces": [namespace_json(ns) for ns in await session.namespaces()],
+                "indexes": [index_json(index) for index in await session.indexes()],
+                "udfs": [udf_json(module) for module in await session.udfs()],
+            }
+            self._overview_at = now
+        return {"cluster": self._address, "at": time.time(), "jobs": listed, **self._overview}
 
     async def _failures_of(self, p: JobProgress) -> JobFailures | None:
         """The job's failure samples, read again only when they may have changed."""
