@@ -58,3 +58,9 @@ def test_misuse_points_at_the_method(text: str, column: int, reason: str) -> Non
     assert reason in info.value.reason
     assert str(info.value).endswith(" " * (column - 1) + "^")
 
+
+@pytest.mark.parametrize("text", ["$.l.[].[0].join() == 'x'", "$.l.[].[0].count() == 1", "$.m.{}.a == 1"])
+def test_a_designator_ends_a_path(text: str) -> None:
+    """``[]`` / ``{}`` name the container itself, so nothing can follow them (they have no context form)."""
+    with pytest.raises(AelSyntaxError, match="must be the last part of a path"):
+        parse(text)

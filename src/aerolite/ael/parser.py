@@ -527,7 +527,7 @@ class Parser:
             if nxt[0] == "name" and self.is_op("(", 2):
                 break
             self.pos += 1
-            if parts and not parts[-1].singular:
+            if parts and (not parts[-1].singular or parts[-1].kind == "designator"):
                 self.fail("a range, list or inverted selector must be the last part of a path")
             parts.append(self.part())
         spec = PathSpec(name, spec.bin_pin, tuple(parts))
