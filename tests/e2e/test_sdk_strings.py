@@ -19,11 +19,9 @@ SET = "sdk_strings"
 
 @pytest.fixture
 async def session(server: ServerProcess) -> AsyncIterator[Any]:
-    cluster = await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect()
-    try:
+    """A session of the official aerospike-sdk, closed with its cluster after the test."""
+    async with await aerospike_sdk.ClusterDefinition("127.0.0.1", server.port).connect() as cluster:
         yield cluster.create_session(aerospike_sdk.Behavior.DEFAULT)
-    finally:
-        await cluster.close()
 
 
 async def seed(client: Any) -> list[an.Key]:
