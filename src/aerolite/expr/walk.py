@@ -17,6 +17,9 @@ MAX_DEPTH = 128
 """The deepest expression tree accepted; deeper ones are PARAMETER_ERROR (real filters are far shallower)."""
 
 
+_BRANCHES = (Apply, CdtRead, Let, Regex)
+
+
 def children(e: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of ``e``."""
     if isinstance(e, Apply):
@@ -41,6 +44,8 @@ def nodes(e: Expr) -> Iterator[Expr]:
 
 def depth(e: Expr) -> int:
     """The number of nodes on the longest path from ``e`` down to a leaf."""
+    if not isinstance(e, _BRANCHES):
+        return 1
     deepest = 0
     stack = [(e, 1)]
     while stack:
