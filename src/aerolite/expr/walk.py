@@ -47,7 +47,7 @@ def depth(e: Expr) -> int:
     if not isinstance(e, _BRANCHES):
         return 1
     deepest = 0
-    stack = [(e, 1)]
+    stack: list[tuple[Expr, int]] = [(e, 1)]
     while stack:
         node, level = stack.pop()
         deepest = max(deepest, level)
