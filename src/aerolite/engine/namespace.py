@@ -12,6 +12,7 @@ from aerolite.engine.clock import now_since_2010
 from aerolite.engine.record import Record
 from aerolite.engine.sindex import SecondaryIndex
 from aerolite.engine.sizing import (
+    LARGE_RECORD,
     MAX_RECORD_BYTES,
     STOP_WRITES_USED_PCT,
     default_namespace_bytes,
@@ -61,6 +62,8 @@ class Namespace:
         self.indexes: dict[str, SecondaryIndex] = {}
         self.used_bytes = 0
         """The summed sizes of the records (``engine.sizing``)."""
+        self._large_sizes: dict[bytes, int] = {}
+        """The sizes of the records of at least ``LARGE_RECORD`` bytes."""
         self.log: RecordLog | None = None
         self.index_file: Path | None = None
         if config.storage == "file":
@@ -86,7 +89,13 @@ class Namespace:
             else:
                 self._forget(entry)
         now = now_since_2010()
-        self.used_bytes = sum(record_bytes(r) for r in records.values())
+        self.used_bytes = 0  # deletions replayed above subtracted from nothing
+        self._large_sizes.clear()
+        for digest, record in records.items():
+            size = record_bytes(record)
+            self.used_bytes += size
+            if size >= LARGE_RECORD:
+                self._large_sizes[digest] = size
         for digest in [d for d, r in records.items() if r.void_time and r.void_time <= now]:
             self._forget(digest)
         log.info("namespace %s: loaded %d records from %s", self.name, len(records), self.log.path)
@@ -129,11 +138,20 @@ class Namespace:
                 f"record of {size} bytes is above the maximum record size of {self.config.max_record_bytes}",
             )
 
+    def size_of(self, record: Record) -> int:
+        """The size of a stored record, as it was measured when stored."""
+        size = self._large_sizes.get(record.digest)
+        return size if size is not None else record_bytes(record)
+
     def store(self, record: Record, size: int, previous_size: int) -> None:
         """Store ``record`` (of ``size`` bytes), replacing a version of ``previous_size`` bytes (0: new)."""
         if record.digest not in self.records:
             self._track(record.digest, record.set_name)
         self.used_bytes += size - previous_size
+        if size >= LARGE_RECORD:
+            self._large_sizes[record.digest] = size
+        else:
+            self._large_sizes.pop(record.digest, None)
         self.records[record.digest] = record
         for index in self.indexes.values():
             index.add(record)
@@ -149,7 +167,8 @@ class Namespace:
         record = self.records.pop(digest, None)
         if record is None:
             return False
-        self.used_bytes -= record_bytes(record)
+        size = self._large_sizes.pop(digest, None)
+        self.used_bytes -= size if size is not None else record_bytes(record)
         self.partitions[partition_id(digest)].discard(digest)
         self.set_sizes[record.set_name] -= 1
         for index in self.indexes.values():
