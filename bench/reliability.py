@@ -105,6 +105,7 @@ def main() -> int:
         for part in chosen:
             print(f"running {part} ...", file=sys.stderr)
             results[part] = runners[part](Path(tmp))
+            print(f"  {part}: {results[part]}", file=sys.stderr)
     rows = table_rows(results)
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  result")

@@ -42,6 +42,9 @@ from aerolite.values.types import GeoJson
 
 MAX_NESTING = 32
 """The deepest nesting of parentheses, calls, list or map literals and unary operators in one text."""
+_CHECKED_NESTING = 16
+"""Trees grow deep through operator chains (checked as they grow) or through many nesting levels: the
+tree under a nesting level is measured from this level on, not below (measuring costs time)."""
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 _INT32 = (-(1 << 31), (1 << 31) - 1)
 _COMPARE = {"==": Op.EQ, "!=": Op.NE, ">": Op.GT, ">=": Op.GE, "<": Op.LT, "<=": Op.LE}
@@ -167,7 +170,7 @@ class Parser:
         self.nesting += 1
         e = parse()
         self.nesting -= 1
-        return self.shallow(e, at)
+        return self.shallow(e, at) if self.nesting >= _CHECKED_NESTING else e
 
     def shallow(self, e: Expr, at: Token) -> Expr:
         """``e``, or an error at ``at`` when its tree is deeper than the expression layer accepts."""
@@ -254,6 +257,7 @@ class Parser:
 
     def binary(self, min_prec: int) -> Expr:
         left = self.unary()
+        depth = 0  # of the chain so far, measured once it starts
         while True:
             tok = self.peek()
             entry = _BINARY.get(tok[1]) if tok[0] == "op" else None
@@ -262,7 +266,9 @@ class Parser:
             prec, op, right_assoc = entry
             self.pos += 1
             right = self.nested(partial(self.binary, prec if right_assoc else prec + 1), tok)
-            self.shallow(Apply(op, (left, right)), tok)  # before the type rules recurse into a chain
+            depth = 1 + max(depth or walk.depth(left), walk.depth(right))
+            if depth > walk.MAX_DEPTH:  # before the type rules recurse into the chain
+                self.fail(f"expression nested deeper than {walk.MAX_DEPTH} levels", tok)
             left = self.arithmetic(op, [left, right], tok)
 
     def arithmetic(self, op: Op, args: list[Expr], at: Token) -> Expr:

@@ -150,7 +150,7 @@ class Engine:
             # Update in place: the engine is single-threaded, so nobody sees the record half-written;
             # the ops run on a copy of the bins, and a failing op or an oversized result puts the original back.
             work = record
-            previous_size = record_bytes(record)
+            previous_size = ns.size_of(record)
             original = record.bins
             work.bins = {} if replace else dict(original)
             try:
@@ -209,7 +209,7 @@ class Engine:
         )
         size = record_bytes(stored)
         ns.check_record_size(size)
-        ns.store(stored, size, record_bytes(record) if record is not None else 0)
+        ns.store(stored, size, ns.size_of(record) if record is not None else 0)
         return Reply(ResultCode.OK, stored.generation, stored.void_time, answer)
 
     def _delete(self, ns: Namespace, cmd: Command, record: Record | None) -> Reply:

@@ -20,6 +20,7 @@ from aerolite.engine.record import Record
 from aerolite.engine.record_codec import RecordCodec
 from aerolite.engine.sindex import SecondaryIndex
 from aerolite.engine.sizing import (
+    LARGE_RECORD,
     MAX_RECORD_BYTES,
     STOP_WRITES_USED_PCT,
     default_namespace_bytes,
@@ -80,6 +81,8 @@ class Namespace:
         self.indexes: dict[str, SecondaryIndex] = {}
         self.used_bytes = 0
         """The summed sizes of the records (``engine.sizing``)."""
+        self._large_sizes: dict[bytes, int] = {}
+        """The sizes of the records of at least ``LARGE_RECORD`` bytes."""
         self.log: RecordLog | None = None
         self.index_file: Path | None = None
         if config.storage == "file":
@@ -128,7 +131,13 @@ class Namespace:
             else:
                 self._forget(entry)
         now = now_since_2010()
-        self.used_bytes = sum(record_bytes(r) for r in self.all_records())
+        self.used_bytes = 0  # deletions replayed above subtracted from nothing
+        self._large_sizes.clear()
+        for record in self.all_records():
+            size = record_bytes(record)
+            self.used_bytes += size
+            if size >= LARGE_RECORD:
+                self._large_sizes[record.digest] = size
         for digest in [d for d, _s, void_time, _lut in self._headers() if void_time and void_time <= now]:
             self._forget(digest)
         log.info("namespace %s: loaded %d records from %s", self.name, len(self._records), self.log.path)
@@ -171,9 +180,18 @@ class Namespace:
                 f"record of {size} bytes is above the maximum record size of {self.config.max_record_bytes}",
             )
 
+    def size_of(self, record: Record) -> int:
+        """The size of a stored record, as it was measured when stored."""
+        size = self._large_sizes.get(record.digest)
+        return size if size is not None else record_bytes(record)
+
     def store(self, record: Record, size: int, previous_size: int) -> None:
         """Store ``record`` (of ``size`` bytes), replacing a version of ``previous_size`` bytes (0: new)."""
         self.used_bytes += size - previous_size
+        if size >= LARGE_RECORD:
+            self._large_sizes[record.digest] = size
+        else:
+            self._large_sizes.pop(record.digest, None)
         self._put(record)
         for index in self.indexes.values():
             index.add(record)
@@ -190,7 +208,8 @@ class Namespace:
         if stored is None:
             return False
         record = stored if self.codec is None else self.codec.unpack(digest, stored)
-        self.used_bytes -= record_bytes(record)
+        size = self._large_sizes.pop(digest, None)
+        self.used_bytes -= size if size is not None else record_bytes(record)
         self.partitions[partition_id(digest)].discard(digest)
         self.set_sizes[record.set_name] -= 1
         for index in self.indexes.values():

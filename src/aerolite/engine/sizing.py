@@ -2,7 +2,8 @@
 
 A record's size is estimated the way a node's storage counts it, closely enough for limits: a fixed
 index entry, the stored key, each bin name and its value (8 bytes for numbers, the bytes of strings
-and blobs, the msgpack form of lists and maps). A namespace adds up its records' sizes; once they
+and blobs, the plain msgpack form of lists and maps, measured by the C packer: a write must not pay a
+Python walk of a large list). A namespace adds up its records' sizes; once they
 reach ``stop_writes_used_pct`` of its size, writes are refused with SERVER_FULL (8) while reads and
 deletes go on, as on a node in stop-writes. A record above ``max_record_bytes`` is RECORD_TOO_BIG (13).
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import msgpack
+
 from aerolite.engine.record import Record
-from aerolite.values.msgpack_codec import pack
 
 RECORD_OVERHEAD = 64
 """A node's primary-index entry per record."""
@@ -21,7 +23,11 @@ MAX_RECORD_BYTES = 1024 * 1024
 """A node's default ``max-record-size``."""
 STOP_WRITES_USED_PCT = 70
 """A node's default ``stop-writes-used-pct``."""
+LARGE_RECORD = 4096
+"""Records at least this large keep their measured size (``Namespace``), so rewriting one measures it once."""
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+_MEASURE = msgpack.Packer(default=lambda value: 0, use_bin_type=True, unicode_errors="surrogateescape")
+"""Values msgpack has no form for (INF, WILDCARD) count as one byte."""
 
 
 def default_namespace_bytes() -> int:
@@ -48,7 +54,7 @@ def value_bytes(value: Any) -> int:
     if isinstance(value, (str, bytes, bytearray)):
         return len(value) if not isinstance(value, str) or value.isascii() else len(value.encode("utf-8", "surrogateescape"))
     if isinstance(value, (list, dict)):
-        return len(pack(value))
+        return len(_MEASURE.pack(value))
     return 8
 
 

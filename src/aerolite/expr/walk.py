@@ -19,6 +19,9 @@ MAX_DEPTH = 128
 """The deepest expression tree accepted; deeper ones are PARAMETER_ERROR (real filters are far shallower)."""
 
 
+_BRANCHES = (Apply, CdtRead, Let, Regex)
+
+
 def children(e: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of ``e``."""
     if isinstance(e, Apply):
@@ -53,8 +56,10 @@ def nodes(e: Expr) -> Iterator[Expr]:
 
 def depth(e: Expr) -> int:
     """The number of nodes on the longest path from ``e`` down to a leaf."""
+    if not isinstance(e, _BRANCHES):
+        return 1
     deepest = 0
-    stack = [(e, 1)]
+    stack: list[tuple[Expr, int]] = [(e, 1)]
     while stack:
         node, level = stack.pop()
         deepest = max(deepest, level)

@@ -1,0 +1,65 @@
+"""A namespace's used bytes stay the exact sum of its records' sizes through writes, CDT appends on
+large lists, deletes, truncates and a restart, so stop-writes triggers and lifts where it should."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from aerolite.digest import key_digest
+from aerolite.engine.commands import Command
+from aerolite.engine.engine import Engine
+from aerolite.engine.namespace import Namespace, NamespaceConfig
+from aerolite.engine.ops import Op, OpKind
+from aerolite.engine.sizing import LARGE_RECORD, record_bytes
+from aerolite.result_codes import ResultCode
+
+
+def summed(ns: Namespace) -> int:
+    return sum(record_bytes(r) for r in ns.records.values())
+
+
+def test_used_bytes_follow_every_change(tmp_path: Path) -> None:
+    config = NamespaceConfig("t", "file", tmp_path)
+    engine = Engine([config])
+    ns = engine.namespaces["t"]
+    rng = random.Random(5)
+    for step in range(3_000):
+        digest = key_digest("s", rng.randrange(60))
+        choice = rng.random()
+        if choice < 0.4:
+            ops = [Op(OpKind.WRITE, "b", "x" * rng.randrange(8_000)), Op(OpKind.WRITE, "i", step)]
+            engine.execute(Command("t", digest, "s", ops=ops, write=True))
+        elif choice < 0.75:  # list appends grow some records past LARGE_RECORD
+            append = [1, "y" * rng.randrange(200)]
+            engine.execute(Command("t", digest, "s", ops=[Op(OpKind.CDT_MODIFY, "l", append)], write=True))
+        elif choice < 0.95:
+            engine.execute(Command("t", digest, "s", delete=True))
+        elif step < 2_000:
+            engine.truncate("t", "s")
+        if step % 250 == 0:
+            assert ns.used_bytes == summed(ns)
+    assert ns.used_bytes == summed(ns) > 0
+    assert any(record_bytes(r) >= LARGE_RECORD for r in ns.records.values())
+    engine.close()
+    reopened = Engine([config])
+    assert reopened.namespaces["t"].used_bytes == summed(reopened.namespaces["t"]) == summed(ns)
+    reopened.close()
+
+
+def test_stop_writes_lifts_after_deletes() -> None:
+    engine = Engine([NamespaceConfig("t", size_bytes=100_000, stop_writes_used_pct=50)])
+    ns = engine.namespaces["t"]
+    written = []
+    for i in range(100):
+        digest = key_digest("s", i)
+        reply = engine.execute(Command("t", digest, "s", ops=[Op(OpKind.WRITE, "b", "z" * 1_000)], write=True))
+        if reply.code == ResultCode.SERVER_FULL:
+            break
+        written.append(digest)
+    assert 40 <= len(written) <= 50 and ns.used_bytes >= 50_000
+    assert engine.execute(Command("t", written[0], "s", ops=[Op(OpKind.READ, "b", None)])).code == ResultCode.OK
+    for digest in written[:10]:
+        assert engine.execute(Command("t", digest, "s", delete=True)).code == ResultCode.OK
+    reply = engine.execute(Command("t", key_digest("s", "new"), "s", ops=[Op(OpKind.WRITE, "b", 1)], write=True))
+    assert reply.code == ResultCode.OK
