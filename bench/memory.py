@@ -65,7 +65,9 @@ def tree_rss(pid: int) -> int:
 
 
 async def load(address: str, n: int, nodes: int) -> None:
-    client = await an.new_client(an.ClientPolicy(), address)
+    policy = an.ClientPolicy()
+    policy.timeout = 10_000  # a node busy with a batch on a loaded machine is slow, not gone
+    client = await an.new_client(policy, address)
     try:
         deadline = time.monotonic() + 20
         while len(client.node_names()) < nodes and time.monotonic() < deadline:

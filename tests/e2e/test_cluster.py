@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import signal
@@ -18,6 +19,7 @@ from aerospike_native.exceptions import AerospikeError
 from aerolite.digest import partition_id
 from aerolite.sdk.jobs import merge_nodes
 from aerolite.server.cluster import node_name_for, partition_range
+from aerolite.server.metadata import info_call
 from tests.conftest import ServerProcess, start_cluster
 
 NS = "test"
@@ -191,3 +193,32 @@ def _answers(client: Any) -> bool:
             client.get_blocking(Key(NS, "crash", i)) is not None for i in range(0, 3000, 97))
     except AerospikeError:
         return False
+
+
+def test_a_restarted_memory_node_gets_the_metadata_from_its_peers() -> None:
+    proc = start_cluster(2, "--namespace", NS)
+    client = connect(proc, 2)
+    try:
+        client.register_udf_blocking(UDF, "rejoin.lua", an.UDFLang.LUA).wait_till_complete_blocking()
+        client.create_index_blocking(NS, "rejoin", "i", "rejoin_i", an.IndexType.NUMERIC).wait_till_complete_blocking()
+        client.info_blocking(f"set-config:context=namespace;id={NS};default-ttl=777")
+        port = max(node_pids(proc))
+        victim = node_pids(proc)[port]
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: node_pids(proc).get(port, victim) != victim, "the supervisor to restart the node")
+        restarted = f"127.0.0.1:{port}"
+        wait_for(lambda: _info_at(restarted, "udf-list").count("rejoin.lua") == 1, "the module on the restarted node")
+        assert _info_at(restarted, f"sindex-exists:namespace={NS};indexname=rejoin_i") == "true"
+        assert "default-ttl=777" in _info_at(restarted, f"get-config:context=namespace;id={NS}")
+    finally:
+        client.close_blocking()
+        proc.stop()
+
+
+def _info_at(address: str, command: str) -> str:
+    """One info value from the node at ``address`` only ("" while it does not answer)."""
+    host, _, port = address.rpartition(":")
+    try:
+        return asyncio.run(info_call(host, int(port), [command], timeout=5))[0]
+    except (TimeoutError, OSError, EOFError):  # not listening yet, or closed mid-answer
+        return ""

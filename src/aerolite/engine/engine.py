@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from aerolite.digest import N_PARTITIONS
 from aerolite.engine.clock import now_ns_ms_resolution, void_time_for
 from aerolite.engine.commands import (
     Command,
@@ -49,6 +50,9 @@ from aerolite.result_codes import AerospikeResultError, ResultCode
 
 log = logging.getLogger("aerolite.engine")
 
+SWEEP_PARTITIONS = 512
+"""Partitions swept for expired records per call of ``Engine.sweep_expired`` (the server calls it each second)."""
+
 _NOT_FOUND = Reply(ResultCode.KEY_NOT_FOUND)
 _NO_NAMESPACE = Reply(ResultCode.INVALID_NAMESPACE)
 
@@ -61,6 +65,7 @@ class Engine:
         self.jobs = JobManager()
         self.udfs = UdfRegistry(udf_directory)
         self.udf_runner = UdfRunner(self.udfs)
+        self._sweep_at = 0
         for config in namespaces:
             if config.name in self.namespaces:
                 raise ValueError(f"namespace {config.name!r} is configured twice")
@@ -228,7 +233,12 @@ class Engine:
         return ns.truncate(set_name, before_ns if before_ns is not None else now_ns_ms_resolution() + 1_000_000)
 
     def sweep_expired(self) -> int:
-        return sum(ns.sweep_expired() for ns in self.namespaces.values())
+        """Sweep the next ``SWEEP_PARTITIONS`` partitions of every namespace (a full round every
+        4096 / SWEEP_PARTITIONS calls), so one call costs a few milliseconds even with millions of records."""
+        start = self._sweep_at
+        self._sweep_at = (start + SWEEP_PARTITIONS) % N_PARTITIONS
+        window = range(start, start + SWEEP_PARTITIONS)
+        return sum(ns.sweep_expired(window) for ns in self.namespaces.values())
 
     def close(self) -> None:
         for ns in self.namespaces.values():

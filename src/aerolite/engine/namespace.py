@@ -8,7 +8,7 @@ of the engine reads records through ``get`` and writes them through ``store``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -233,10 +233,19 @@ class Namespace:
             self._forget(digest)
         return len(doomed)
 
-    def sweep_expired(self) -> int:
-        """Remove every expired record; returns how many went."""
+    def sweep_expired(self, partitions: Iterable[int] = range(N_PARTITIONS)) -> int:
+        """Remove the expired records of ``partitions`` (all by default); returns how many went.
+
+        Reads already treat expired records as missing: sweeping only gives their memory back, so the
+        server sweeps a few partitions at a time and never stalls on a whole namespace.
+        """
         now = now_since_2010()
-        doomed = [d for d, _s, void_time, _lut in self._headers() if void_time and void_time <= now]
+        records, digests = self._records, self.partitions
+        if self.codec is None:
+            doomed = [d for pid in partitions for d in digests[pid] if 0 < records[d].void_time <= now]
+        else:
+            void_time = self.codec.void_time
+            doomed = [d for pid in partitions for d in digests[pid] if 0 < void_time(records[d]) <= now]
         for digest in doomed:
             self.remove(digest)
         return len(doomed)

@@ -128,6 +128,10 @@ class RecordCodec:
                           generation, void_time, last_update_ns)
         return read
 
+    @staticmethod
+    def void_time(data: bytes) -> int:
+        return int(_HEADER.unpack_from(data)[1])
+
     def header(self, data: bytes) -> tuple[str, int, int]:
         """(set name, void time, last-update ns) of a packed record, without decoding its bins."""
         _generation, void_time, last_update_ns, set_id, _layout = _HEADER.unpack_from(data)
