@@ -6,9 +6,10 @@ command may read or write). So foreground writes, background jobs, key reads and
 carry the same verbs with the same signatures:
 
 * :class:`WriteBinBuilder` — ``session.update(k).bin(..)`` and ``background_task().update(ds).bin(..)``:
-  whole-bin writes and reads, list/map verbs, navigation into a :class:`CdtWriter`.
+  whole-bin writes and reads, list/map and string verbs, navigation into a :class:`CdtWriter`, paths
+  (``on_each_child()`` ...) into a :class:`~aerolite.sdk.path_verbs.PathWriter`.
 * :class:`ReadBinBuilder` — ``session.get(k).bin(..)`` and ``session.query(k).bin(..)``: reads, and
-  navigation into a :class:`CdtReader`.
+  navigation into a :class:`CdtReader` or a :class:`~aerolite.sdk.path_verbs.PathReader`.
 """
 
 from __future__ import annotations
