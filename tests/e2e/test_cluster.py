@@ -173,7 +173,8 @@ def test_a_killed_node_is_restarted_with_its_data_and_the_job_ends(tmp_path: Pat
         assert sum(objects(client, "crash").values()) == 3000
         assert all("crash.lua" in v for v in per_node(client, "udf-list").values())
         replies = list(per_node(client, f"query-show:id={task.task_id}").values())
-        assert any(r.startswith("ERROR:2") for r in replies)  # the restarted node's part has ended
+        # The restarted node's part has ended: listed as cut by the restart (its job journal), or unknown.
+        assert any(r.startswith("ERROR:2") or "abandoned-restart" in r for r in replies), replies
         (merged,) = merge_nodes(replies)
         assert merged.done
     finally:

@@ -16,7 +16,7 @@ from aerolite.result_codes import ResultCode
 
 
 def summed(ns: Namespace) -> int:
-    return sum(record_bytes(r) for r in ns.records.values())
+    return sum(record_bytes(r) for r in ns.all_records())
 
 
 def test_used_bytes_follow_every_change(tmp_path: Path) -> None:
@@ -40,7 +40,7 @@ def test_used_bytes_follow_every_change(tmp_path: Path) -> None:
         if step % 250 == 0:
             assert ns.used_bytes == summed(ns)
     assert ns.used_bytes == summed(ns) > 0
-    assert any(record_bytes(r) >= LARGE_RECORD for r in ns.records.values())
+    assert any(record_bytes(r) >= LARGE_RECORD for r in ns.all_records())
     engine.close()
     reopened = Engine([config])
     assert reopened.namespaces["t"].used_bytes == summed(reopened.namespaces["t"]) == summed(ns)
