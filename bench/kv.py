@@ -31,9 +31,10 @@ from aerospike_native import Key
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def start_aerolite(nodes: int = 1) -> tuple[subprocess.Popen[str], str]:
+def start_aerolite(nodes: int = 1, *serve_args: str) -> tuple[subprocess.Popen[str], str]:
+    """``aerolite serve`` on a free port (``nodes`` processes, more ``serve_args``); its seed address."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes)],
+        [sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes), *serve_args],
         stdout=subprocess.PIPE, text=True,
     )
     assert proc.stdout is not None

@@ -24,6 +24,8 @@ from typing import Any
 
 import aerospike_native as an
 
+from kv import start_aerolite  # the kv bench's node starter
+
 RESULTS = Path(__file__).resolve().parent / "results"
 BATCH = 500
 
@@ -40,15 +42,7 @@ def payload_bytes() -> int:
 
 
 def start(nodes: int, compact: bool) -> tuple[subprocess.Popen[str], str]:
-    namespace = "test:compact" if compact else "test"
-    proc = subprocess.Popen([sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--nodes", str(nodes),
-                             "--namespace", namespace], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    if not line.startswith("aerolite listening on "):
-        proc.kill()
-        raise RuntimeError(f"aerolite did not start: {line!r}")
-    return proc, line.rsplit(" ", 1)[1]
+    return start_aerolite(nodes, "--namespace", "test:compact" if compact else "test")
 
 
 def tree_rss(pid: int) -> int:
