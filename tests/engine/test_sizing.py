@@ -7,7 +7,8 @@ import random
 from pathlib import Path
 
 from aerolite.digest import key_digest
-from aerolite.engine.commands import Command
+from aerolite.engine.clock import TTL_DONT_UPDATE, TTL_NAMESPACE_DEFAULT, TTL_NEVER_EXPIRE
+from aerolite.engine.commands import Command, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.namespace import Namespace, NamespaceConfig
 from aerolite.engine.ops import Op, OpKind
@@ -63,3 +64,27 @@ def test_stop_writes_lifts_after_deletes() -> None:
         assert engine.execute(Command("t", digest, "s", delete=True)).code == ResultCode.OK
     reply = engine.execute(Command("t", key_digest("s", "new"), "s", ops=[Op(OpKind.WRITE, "b", 1)], write=True))
     assert reply.code == ResultCode.OK
+
+
+def test_the_never_expiring_count_stays_exact_through_ttl_changes(tmp_path: Path) -> None:
+    config = NamespaceConfig("t", "file", tmp_path)
+    engine = Engine([config])
+    ns = engine.namespaces["t"]
+    rng = random.Random(11)
+    for step in range(2_000):
+        digest = key_digest("s", rng.randrange(50))
+        choice = rng.random()
+        if choice < 0.7:  # rewrite in place with a TTL, without one, or keeping the record's void time
+            ttl = rng.choice([TTL_NEVER_EXPIRE, TTL_DONT_UPDATE, 1000, TTL_NAMESPACE_DEFAULT])
+            ops = [Op(OpKind.WRITE, "i", step)]
+            engine.execute(Command("t", digest, "s", ops=ops, write=True, policy=WritePolicy(ttl=ttl)))
+        elif choice < 0.9:
+            engine.execute(Command("t", digest, "s", delete=True))
+        elif step < 1_500:
+            engine.truncate("t", "s")
+        if step % 100 == 0:
+            assert ns.non_expirable() == sum(1 for r in ns.all_records() if not r.void_time)
+    assert 0 < ns.non_expirable() < len(ns)
+    engine.close()
+    reopened = Engine([config]).namespaces["t"]
+    assert reopened.non_expirable() == sum(1 for r in reopened.all_records() if not r.void_time)

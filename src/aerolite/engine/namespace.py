@@ -83,6 +83,8 @@ class Namespace:
         """The summed sizes of the records (``engine.sizing``)."""
         self._large_sizes: dict[bytes, int] = {}
         """The sizes of the records of at least ``LARGE_RECORD`` bytes."""
+        self._expiring: set[bytes] = set()
+        """The digests of the records that have a void time, so the never-expiring count is not a walk."""
         self.log: RecordLog | None = None
         self.index_file: Path | None = None
         if config.storage == "file":
@@ -114,12 +116,16 @@ class Namespace:
 
     def non_expirable(self) -> int:
         """How many records never expire."""
-        return sum(1 for _d, _s, void_time, _lut in self._headers() if not void_time)
+        return len(self._records) - len(self._expiring)
 
     def _put(self, record: Record) -> None:
         if record.digest not in self._records:
             self._track(record.digest, record.set_name)
         self._records[record.digest] = record if self.codec is None else self.codec.pack(record)
+        if record.void_time:
+            self._expiring.add(record.digest)
+        else:
+            self._expiring.discard(record.digest)
 
     def _load(self) -> None:
         assert self.log is not None
@@ -210,6 +216,7 @@ class Namespace:
         record = stored if self.codec is None else self.codec.unpack(digest, stored)
         size = self._large_sizes.pop(digest, None)
         self.used_bytes -= size if size is not None else record_bytes(record)
+        self._expiring.discard(digest)
         self.partitions[partition_id(digest)].discard(digest)
         self.set_sizes[record.set_name] -= 1
         for index in self.indexes.values():
