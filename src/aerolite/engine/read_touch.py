@@ -13,7 +13,6 @@ from __future__ import annotations
 from aerolite.engine.clock import now_ns_ms_resolution, now_since_2010
 from aerolite.engine.namespace import Namespace
 from aerolite.engine.record import CITRUSLEAF_EPOCH, Record
-from aerolite.engine.sizing import record_bytes
 from aerolite.result_codes import AerospikeResultError, ResultCode
 
 USE_NAMESPACE_DEFAULT = 0
@@ -41,7 +40,7 @@ def touch(ns: Namespace, record: Record) -> None:
         return
     record.void_time = void_time
     record.last_update_ns = now_ns_ms_resolution()
-    size = record_bytes(record)  # metadata only: the record keeps its size
+    size = ns.size_of(record)  # metadata only: the record keeps the size it was stored with
     ns.store(record, size, size)
 
 
