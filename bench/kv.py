@@ -5,12 +5,17 @@ First the raw client's put/get; then the same single-key put, get, a 100-key bat
 two-verb bin write (``.bin("score").add(1).bin("name").str_upper()``) through aerolite's SDK (its fast path: one key, one client call) and through aerospike-sdk 1.0.0 against the
 same node, alternating system by round so drift hits both alike, reported with their ratio
 (aerolite / aerospike-sdk; > 1 means aerolite's SDK is faster).
+Each raw-client row also gives the CPU one request cost this process (client and its I/O threads)
+and, for a node it started, the server.
 With ``--nodes N`` the raw client's put/get also runs against a local cluster of N nodes started next
-to the single node, alternating between the two by round, and the table shows the ratio N nodes / 1.
-Prints tables and writes ``bench/results/kv.json``.
+to the single node, alternating between the two by round, and the table shows the ratio N nodes / 1
+and the ceiling the machine's cores put on it: cores / (client + server CPU per request), since the
+client shares the machine. ``--client-workers N`` gives the client its own I/O runtime of N threads.
+Prints tables and writes ``bench/results/kv.json`` (``kv_nodes.json`` with ``--nodes``).
 
     python3 bench/kv.py [--host 127.0.0.1:3000] [--concurrency 128] [--seconds 5] [--keys 10000]
                         [--sdk-concurrency 32] [--sdk-seconds 3] [--rounds 3] [--nodes 2]
+                        [--client-workers 1]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,6 +33,8 @@ from typing import Any
 
 import aerospike_native as an
 from aerospike_native import Key
+
+from proc_stats import tree_cpu_seconds
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -191,9 +199,14 @@ async def sdk_duel(address: str, n_keys: int, concurrency: int, seconds: float, 
         await theirs_cluster.close()
 
 
-async def bench(address: str, concurrency: int, seconds: float, n_keys: int, nodes: int = 1) -> dict[str, Any]:
+async def bench(address: str, concurrency: int, seconds: float, n_keys: int, nodes: int = 1,
+                server_pid: int | None = None, client_workers: int | None = None) -> dict[str, Any]:
+    """put then get through the official client; with ``server_pid`` each row also says what one request
+    cost in CPU on each side: this process (the client and its I/O threads) and the server's process tree."""
     policy = an.ClientPolicy()
     policy.max_conns_per_node = max(concurrency, 256)
+    if client_workers is not None:
+        policy.per_client_runtime_workers = client_workers
     client = await an.new_client(policy, address)
     try:
         deadline = time.monotonic() + 20
@@ -203,29 +216,66 @@ async def bench(address: str, concurrency: int, seconds: float, n_keys: int, nod
         for start in range(0, n_keys, 1000):
             await asyncio.gather(*(client.put(k, record_bins(i)) for i, k in enumerate(keys[start : start + 1000], start)))
         ops = client_ops(client, keys)
-        return {kind: await run_phase(ops[kind], concurrency, seconds) for kind in ("put", "get")}
+        rows = {}
+        for kind in ("put", "get"):
+            client_cpu, server_cpu = time.process_time(), tree_cpu_seconds(server_pid) if server_pid else 0.0
+            row = await run_phase(ops[kind], concurrency, seconds)
+            row["client_cpu_s"] = round(time.process_time() - client_cpu, 3)
+            if server_pid:
+                row["server_cpu_s"] = round(tree_cpu_seconds(server_pid) - server_cpu, 3)
+            rows[kind] = row
+        return rows
     finally:
         await client.close()
 
 
-def scaling(concurrency: int, seconds: float, n_keys: int, nodes: int, rounds: int) -> dict[str, Any]:
-    """put/get on one node and on ``nodes`` nodes, alternating by round; ops/s of each and their ratio."""
+def scaling(concurrency: int, seconds: float, n_keys: int, nodes: int, rounds: int,
+            client_workers: int | None) -> dict[str, Any]:
+    """put/get on one node and on ``nodes`` nodes, alternating by round: ops/s of each, their ratio, and
+    the CPU one request cost the client and the servers (which bounds what this machine can reach)."""
     started = {n: start_aerolite(n) for n in (1, nodes)}
-    totals = {n: {"put": [0.0, 0.0], "get": [0.0, 0.0]} for n in started}
+    sums = ("ops", "seconds", "client_cpu_s", "server_cpu_s")
+    totals = {n: {kind: dict.fromkeys(sums, 0.0) for kind in ("put", "get")} for n in started}
     try:
         for r in range(rounds):
             for n in (1, nodes) if r % 2 == 0 else (nodes, 1):
-                rows = asyncio.run(bench(started[n][1], concurrency, seconds / rounds, n_keys, n))
+                proc, address = started[n]
+                rows = asyncio.run(bench(address, concurrency, seconds / rounds, n_keys, n, proc.pid, client_workers))
                 for kind, row in rows.items():
-                    totals[n][kind][0] += row["ops"]
-                    totals[n][kind][1] += row["seconds"]
+                    for name in sums:
+                        totals[n][kind][name] += row[name]
     finally:
         for proc, _address in started.values():
             proc.terminate()
             proc.wait()
-    rates = {n: {kind: done / took for kind, (done, took) in kinds.items()} for n, kinds in totals.items()}
-    return {kind: {"one_node_ops_per_sec": round(rates[1][kind]), f"{nodes}_nodes_ops_per_sec": round(rates[nodes][kind]),
-                   "ratio": round(rates[nodes][kind] / rates[1][kind], 2)} for kind in ("put", "get")}
+    table: dict[str, Any] = {}
+    for kind in ("put", "get"):
+        row: dict[str, Any] = {}
+        for n in (1, nodes):
+            t = totals[n][kind]
+            label = "one_node" if n == 1 else f"{nodes}_nodes"
+            row[f"{label}_ops_per_sec"] = round(t["ops"] / t["seconds"])
+            row[f"{label}_client_cpu_us_per_op"] = round(t["client_cpu_s"] / t["ops"] * 1e6, 1)
+            row[f"{label}_server_cpu_us_per_op"] = round(t["server_cpu_s"] / t["ops"] * 1e6, 1)
+        row["ratio"] = round(row[f"{nodes}_nodes_ops_per_sec"] / row["one_node_ops_per_sec"], 2)
+        per_op = row[f"{nodes}_nodes_client_cpu_us_per_op"] + row[f"{nodes}_nodes_server_cpu_us_per_op"]
+        row["cpu_ceiling_ops_per_sec"] = round((os.cpu_count() or 1) / per_op * 1e6)
+        table[kind] = row
+    return table
+
+
+def print_scaling(table: dict[str, Any], nodes: int, concurrency: int) -> None:
+    print(f"{'op':<5}{'1 node ops/s':>14}{f'{nodes} nodes ops/s':>16}{'ratio':>7}"
+          f"{'client µs/op':>14}{'server µs/op':>14}{'CPU ceiling ops/s':>19}   concurrency={concurrency}")
+    for kind, row in table.items():
+        for n, label in ((1, "one_node"), (nodes, f"{nodes}_nodes")):
+            first = (f"{kind:<5}{row['one_node_ops_per_sec']:>14,}{row[f'{nodes}_nodes_ops_per_sec']:>16,}"
+                     f"{row['ratio']:>7.2f}") if n == 1 else " " * 42
+            ceiling = f"{row['cpu_ceiling_ops_per_sec']:>19,}" if n == nodes else ""
+            print(f"{first}{row[f'{label}_client_cpu_us_per_op']:>14}{row[f'{label}_server_cpu_us_per_op']:>14}"
+                  f"{ceiling}   ({n} node{'s' if n > 1 else ''})")
+    print(f"CPU ceiling: {os.cpu_count()} cores / (client + server CPU per request on {nodes} nodes); the client"
+          " runs on the same machine, so no number of nodes can serve more than that.")
 
 
 def main() -> int:
@@ -238,31 +288,35 @@ def main() -> int:
     parser.add_argument("--sdk-seconds", type=float, default=3.0, help="seconds per SDK and workload, all rounds")
     parser.add_argument("--rounds", type=int, default=3, help="alternations per SDK workload")
     parser.add_argument("--nodes", type=int, default=1, help="also run put/get on a local cluster of N nodes")
+    parser.add_argument("--client-workers", type=int, default=None,
+                        help="give the official client its own I/O runtime of N threads (default: its shared one)")
     args = parser.parse_args()
     if args.nodes > 1:
-        table = scaling(args.concurrency, args.seconds, args.keys, args.nodes, args.rounds)
-        print(f"{'op':<6}{'1 node ops/s':>14}{f'{args.nodes} nodes ops/s':>16}{'ratio':>8}   concurrency={args.concurrency}")
-        for kind, row in table.items():
-            print(f"{kind:<6}{row['one_node_ops_per_sec']:>14,}{row[f'{args.nodes}_nodes_ops_per_sec']:>16,}"
-                  f"{row['ratio']:>8.2f}")
+        table = scaling(args.concurrency, args.seconds, args.keys, args.nodes, args.rounds, args.client_workers)
+        print_scaling(table, args.nodes, args.concurrency)
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "kv_nodes.json").write_text(json.dumps({"nodes": args.nodes, "results": table}, indent=2))
+        (RESULTS / "kv_nodes.json").write_text(json.dumps(
+            {"nodes": args.nodes, "client_workers": args.client_workers, "results": table}, indent=2))
         return 0
     proc = None
     address = args.host
     if address is None:
         proc, address = start_aerolite()
     try:
-        results = asyncio.run(bench(address, args.concurrency, args.seconds, args.keys))
+        results = asyncio.run(bench(address, args.concurrency, args.seconds, args.keys,
+                                    server_pid=proc.pid if proc else None, client_workers=args.client_workers))
         duel = asyncio.run(sdk_duel(address, args.keys, args.sdk_concurrency, args.sdk_seconds, args.rounds))
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait()
     target = "aerolite" if proc is not None else address
-    print(f"{'op':<6}{'ops/s':>12}{'p50 ms':>10}{'p99 ms':>10}   target={target} concurrency={args.concurrency}")
+    print(f"{'op':<6}{'ops/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'client µs/op':>14}{'server µs/op':>14}"
+          f"   target={target} concurrency={args.concurrency}")
     for kind, row in results.items():
-        print(f"{kind:<6}{row['ops_per_sec']:>12,.0f}{row['p50_ms']:>10.3f}{row['p99_ms']:>10.3f}")
+        server = f"{row['server_cpu_s'] / row['ops'] * 1e6:>14.1f}" if "server_cpu_s" in row else f"{'-':>14}"
+        print(f"{kind:<6}{row['ops_per_sec']:>12,.0f}{row['p50_ms']:>10.3f}{row['p99_ms']:>10.3f}"
+              f"{row['client_cpu_s'] / row['ops'] * 1e6:>14.1f}{server}")
     print()
     print(f"{'SDK op':<14}{'aerolite ops/s':>16}{'aerospike-sdk ops/s':>21}{'ratio':>8}"
           f"   concurrency={args.sdk_concurrency} rounds={args.rounds}")

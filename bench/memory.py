@@ -25,6 +25,7 @@ from typing import Any
 import aerospike_native as an
 
 from kv import start_aerolite  # the kv bench's node starter
+from proc_stats import tree_rss
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BATCH = 500
@@ -43,19 +44,6 @@ def payload_bytes() -> int:
 
 def start(nodes: int, compact: bool) -> tuple[subprocess.Popen[str], str]:
     return start_aerolite(nodes, "--namespace", "test:compact" if compact else "test")
-
-
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants."""
-    total = 0
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1]) * 1024
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except FileNotFoundError:
-        return total
-    return total + sum(tree_rss(int(child)) for child in children)
 
 
 async def load(address: str, n: int, nodes: int) -> None:
