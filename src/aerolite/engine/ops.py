@@ -94,18 +94,22 @@ def read_op(record: Record, op: Op) -> Any:
     raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"operation {op.kind.name} is not supported")
 
 
+_WRITE, _INCR = OpKind.WRITE, OpKind.INCR
+"""The commonest kinds, bound once: an enum member lookup costs ~60 ns on Python 3.11."""
+
+
 def apply_write(record: Record, op: Op) -> Any:
     """Apply one write op to a working record in place; returns its answer value or NO_RESULT."""
     bins = record.bins
     kind = op.kind
-    if kind == OpKind.WRITE:
+    if kind == _WRITE:
         if op.value is None:
             delete_bin(bins, op.bin_name)
         elif isinstance(op.value, (list, dict)):
             bins[op.bin_name] = normalize_map_order(op.value)
         else:
             bins[op.bin_name] = op.value
-    elif kind == OpKind.INCR:
+    elif kind == _INCR:
         _increment(bins, op)
     elif kind in (OpKind.APPEND, OpKind.PREPEND):
         _concatenate(bins, op)

@@ -51,8 +51,15 @@ def parse_size(text: str) -> int:
 
 
 def value_bytes(value: Any) -> int:
-    if isinstance(value, (str, bytes, bytearray)):
-        return len(value) if not isinstance(value, str) or value.isascii() else len(value.encode("utf-8", "surrogateescape"))
+    kind = type(value)
+    if kind is str:
+        return len(value) if value.isascii() else len(value.encode("utf-8", "surrogateescape"))
+    if kind is int or kind is float or kind is bool:  # the common cases first, without isinstance
+        return 8
+    if isinstance(value, (bytes, bytearray)):
+        return len(value)
+    if isinstance(value, str):
+        return len(value.encode("utf-8", "surrogateescape"))
     if isinstance(value, (list, dict)):
         return len(_MEASURE.pack(value))
     return 8

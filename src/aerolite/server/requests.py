@@ -22,6 +22,8 @@ _MSGPACK_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY, OpKind.BITS_READ, 
 _PATH_OPS = frozenset({OpKind.CDT_READ, OpKind.CDT_MODIFY})
 _EXPRESSION_OPS = frozenset({OpKind.EXP_READ, OpKind.EXP_MODIFY})
 """Ops whose value holds an expression: compiled from the raw bytes (names in it are raw msgpack strings)."""
+_PARTICLE_OPS = frozenset(OpKind) - _VALUELESS - _MSGPACK_OPS - _EXPRESSION_OPS
+"""Ops whose value is one particle (writes, increments, appends): the common case, tested first."""
 
 
 class UnknownOpTypeError(AerospikeResultError):
@@ -38,26 +40,27 @@ def decode_ops(msg: Message) -> list[Op]:
         kind = OP_KINDS.get(wop.op_type)
         if kind is None:
             raise UnknownOpTypeError(wop.op_type)
-        ops.append(Op(kind, wop.name, _op_value(kind, wop.particle_type, wop.value)))
+        # tuple.__new__ skips the NamedTuple's Python-level constructor: this runs for every op.
+        ops.append(tuple.__new__(Op, (kind, wop.name, _op_value(kind, wop.particle_type, wop.value))))
     return ops
 
 
 def _op_value(kind: OpKind, particle_type: int, data: bytes | memoryview) -> Any:
+    if kind in _PARTICLE_OPS:
+        return decode_particle(particle_type, data)
     if kind in _VALUELESS:
         return None
     if kind in _EXPRESSION_OPS:
         return compile_exp_op(bytes(data))
     if kind in _PATH_OPS and is_path_op(data):
         return bytes(data)  # select/modify by path: steps hold expressions, decoded by the engine
-    if kind in _MSGPACK_OPS:
-        try:
-            return unpack(data)
-        except MsgpackError as exc:
-            raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"malformed {kind.name} op: {exc}") from exc
-    return decode_particle(particle_type, data)
+    try:  # the kinds left are those of _MSGPACK_OPS
+        return unpack(data)
+    except MsgpackError as exc:
+        raise AerospikeResultError(ResultCode.PARAMETER_ERROR, f"malformed {kind.name} op: {exc}") from exc
 
 
-def text_field(msg: Message, ftype: FieldType) -> str | None:
+def text_field(msg: Message, ftype: int) -> str | None:
     data = msg.fields.get(ftype)
     return None if data is None else bytes(data).decode("utf-8", "replace")
 
@@ -68,7 +71,7 @@ def set_field(msg: Message) -> str:
     return "" if data is None else shared_text(bytes(data), lenient=True)
 
 
-def int_field(msg: Message, ftype: FieldType, default: int = 0) -> int:
+def int_field(msg: Message, ftype: int, default: int = 0) -> int:
     data = msg.fields.get(ftype)
     return default if data is None else int.from_bytes(data, "big")
 

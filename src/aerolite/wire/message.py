@@ -9,7 +9,6 @@ with result code 4, which is what a node answers before closing nothing.
 from __future__ import annotations
 
 import struct
-from enum import IntEnum
 from typing import Any, NamedTuple
 
 from aerolite.op_kinds import OpKind
@@ -23,8 +22,9 @@ _FIELD_HEADER = struct.Struct(">IB")
 _OP_HEADER = struct.Struct(">IBBBB")
 
 
-class FieldType(IntEnum):
-    """Field type bytes."""
+class FieldType:
+    """Field type bytes: plain ints, since members of an enum class cost several times more to look up
+    and every request reads a handful of them."""
 
     NAMESPACE = 0
     SET = 1
@@ -167,6 +167,7 @@ def parse_fields_and_ops(
         fields[ftype] = data[pos + 5 : end]
         pos = end
     ops: list[WireOp] = []
+    names = _NAMES
     for _ in range(n_ops):
         if pos + 8 > size:
             raise MessageError("op header runs past the message end")
@@ -175,8 +176,10 @@ def parse_fields_and_ops(
         name_end = pos + 8 + name_len
         if osize < 4 + name_len or end > size:
             raise MessageError(f"op size {osize} runs past the message end")
-        name = shared_text(bytes(data[pos + 8 : name_end]))
-        ops.append(WireOp(op_type, ptype, name, data[name_end:end]))
+        raw = bytes(data[pos + 8 : name_end])
+        name = names.get(raw) or shared_text(raw)
+        # tuple.__new__ skips the NamedTuple's Python-level constructor: this runs for every op.
+        ops.append(tuple.__new__(WireOp, (op_type, ptype, name, data[name_end:end])))
         pos = end
     return fields, ops, pos
 

@@ -26,7 +26,7 @@ TEND_COMMANDS = frozenset({
 """Answered to anyone: without them a client cannot connect, and they reveal no data."""
 
 
-def _text(msg: Message, field: FieldType) -> str:
+def _text(msg: Message, field: int) -> str:
     data = msg.fields.get(field)
     return "" if data is None else bytes(data).decode("utf-8", "replace")
 
