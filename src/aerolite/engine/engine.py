@@ -43,7 +43,7 @@ from aerolite.engine.ops import (
 )
 from aerolite.engine.read_touch import touch, touch_due
 from aerolite.engine.record import Record
-from aerolite.engine.sizing import record_bytes
+from aerolite.engine.sizing import bins_change, record_bytes, value_bytes
 from aerolite.engine.udf import UdfAction, UdfExecutionError, UdfRegistry, UdfRunner, UdfTimeoutError
 from aerolite.engine.udf.runner import TIME_CAP
 from aerolite.result_codes import AerospikeResultError, ResultCode
@@ -55,7 +55,7 @@ SWEEP_PARTITIONS = 512
 
 # Members of an enum class cost ~60 ns per lookup on Python 3.11 (the enum metaclass's __getattr__
 # hook); the per-request and per-record paths below read these for every op, so they are bound once.
-_OK, _READ, _TOUCH = ResultCode.OK, OpKind.READ, OpKind.TOUCH
+_OK, _READ, _TOUCH, _DELETE_ALL = ResultCode.OK, OpKind.READ, OpKind.TOUCH, OpKind.DELETE_ALL
 _CREATE_ONLY, _MUST_EXIST = ExistsAction.CREATE_ONLY, (ExistsAction.UPDATE_ONLY, ExistsAction.REPLACE_ONLY)
 _REPLACING = (ExistsAction.REPLACE, ExistsAction.REPLACE_ONLY)
 _NOT_FOUND = Reply(ResultCode.KEY_NOT_FOUND)
@@ -150,6 +150,8 @@ class Engine:
         """
         replace = policy.exists in _REPLACING
         ns.check_room()
+        change: int | None = None
+        """Set when only the bins the ops name were measured: the record's size changed by this."""
         if record is None:
             work = Record(digest, set_name, key, {})
             answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
@@ -160,27 +162,39 @@ class Engine:
             # Update in place: the engine is single-threaded, so nobody sees the record half-written;
             # the ops run on a copy of the bins, and a failing op or an oversized result puts the original back.
             work = record
-            previous_size = ns.size_of(record)
-            original = record.bins
+            original, original_key = record.bins, record.key
+            # A small record updated bin by bin (the usual job) is measured by the bins the ops name.
+            by_bins = not replace and ns.is_small(digest) and all(op.kind != _DELETE_ALL for op in ops)
+            previous_size = 0 if by_bins else ns.size_of(record)
             work.bins = {} if replace else dict(original)
             try:
                 answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
-                size = record_bytes(work)
-                ns.check_record_size(size)
+                if key is not None and original_key is None:
+                    work.key = key
+                if by_bins:
+                    change = bins_change(original, work.bins, [op.bin_name for op in ops])
+                    if work.key is not original_key:
+                        change += value_bytes(work.key)
+                if change is None or change > 0:
+                    size = record_bytes(work)
+                    ns.check_record_size(size)
+                    if change is not None:
+                        previous_size, change = size - change, None
             except BaseException:
-                work.bins = original
+                work.bins, work.key = original, original_key
                 raise
-            if key is not None and work.key is None:
-                work.key = key
         if not work.bins:
             if record is not None:
-                work.bins = original  # the namespace forgets the size it counted
+                work.bins, work.key = original, original_key  # the namespace forgets the size it counted
                 ns.remove(digest)
             return Reply(_OK, 0, 0, answers)
         work.void_time = void_time_for(policy.ttl, ns.config.default_ttl, None if record is None else record.void_time)
         work.generation = 1 if record is None else (record.generation + 1) & 0xFFFF or 1
         work.last_update_ns = now_ns_ms_resolution()
-        ns.store(work, size, previous_size)
+        if change is None:
+            ns.store(work, size, previous_size)
+        else:
+            ns.store_resized(work, change)
         return Reply(_OK, work.generation, work.void_time, answers)
 
     def _udf(self, ns: Namespace, cmd: Command, call: UdfCall) -> Reply:

@@ -191,6 +191,11 @@ class Namespace:
         size = self._large_sizes.get(record.digest)
         return size if size is not None else record_bytes(record)
 
+    def is_small(self, digest: bytes) -> bool:
+        """Whether the record under ``digest`` is below ``LARGE_RECORD`` bytes and the size limit is not:
+        then an update that does not grow it needs no measuring, only the change (``store_resized``)."""
+        return digest not in self._large_sizes and self.config.max_record_bytes >= LARGE_RECORD
+
     def store(self, record: Record, size: int, previous_size: int) -> None:
         """Store ``record`` (of ``size`` bytes), replacing a version of ``previous_size`` bytes (0: new)."""
         self.used_bytes += size - previous_size
@@ -198,6 +203,14 @@ class Namespace:
             self._large_sizes[record.digest] = size
         else:
             self._large_sizes.pop(record.digest, None)
+        self._commit(record)
+
+    def store_resized(self, record: Record, change: int) -> None:
+        """Store a small record (``is_small``) whose new version is ``change`` <= 0 bytes larger."""
+        self.used_bytes += change
+        self._commit(record)
+
+    def _commit(self, record: Record) -> None:
         self._put(record)
         for index in self.indexes.values():
             index.add(record)

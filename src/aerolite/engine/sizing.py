@@ -11,6 +11,7 @@ deletes go on, as on a node in stop-writes. A record above ``max_record_bytes`` 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import msgpack
@@ -71,3 +72,15 @@ def record_bytes(record: Record) -> int:
     for name, value in record.bins.items():
         size += len(name) + value_bytes(value)
     return size
+
+
+def bins_change(before: dict[str, Any], after: dict[str, Any], names: Iterable[str]) -> int:
+    """How many bytes bigger the bins ``names`` are in ``after`` than in ``before`` (an update that
+    touches only those bins changes its record's size by exactly this)."""
+    change = 0
+    for name in set(names):
+        if name in after:
+            change += len(name) + value_bytes(after[name])
+        if name in before:
+            change -= len(name) + value_bytes(before[name])
+    return change
