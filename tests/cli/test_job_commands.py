@@ -34,7 +34,7 @@ def _bumped(node: Any, set_name: str, n: int) -> int:
 
 def test_jobs_list_and_watch_follow_a_throttled_job(cli: Cli, node: Any, set_name: str) -> None:
     seed_users(node, set_name, 1200)
-    task_id = _start(cli, set_name, 400)  # ~3 s
+    task_id = _start(cli, set_name, 200)  # ~6 s: still running when a slow machine has started `jobs list`
     listing = cli("jobs", "list")
     assert listing.returncode == 0, listing.stderr
     row = _row(listing.stdout, task_id)
