@@ -4,9 +4,10 @@ Loads N users of about 200 bytes (default 1,000,000), then runs, each timed from
 ``execute()`` until the task reports done: a filtered update matching one third of the records, a
 touch with a TTL, a Lua UDF job, and a filtered delete. While each job runs, a foreground loop keeps
 reading single records and records their latency. Runs against a fresh embedded engine, or any
-``--host HOST:PORT``. With ``--nodes N`` the whole run is repeated on an embedded local cluster of N
-nodes and the table adds each job's (and the load's) rate ratio N nodes / 1 node. Prints a table and
-writes ``bench/results/background.json``.
+``--host HOST:PORT``; an embedded engine's CPU time per scanned record (its reads meanwhile included)
+is shown too: unlike rates, it holds steady when other work shares the machine. With ``--nodes N`` the
+whole run is repeated on an embedded local cluster of N nodes and the table adds each job's (and the
+load's) rate ratio N nodes / 1 node. Prints a table and writes ``bench/results/background.json``.
 
     python3 bench/background.py [--records 1000000] [--host 127.0.0.1:3000] [--nodes 2]
 """
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import Any
 import aerospike_native as an
 
 from aerolite import ClusterDefinition, DataSet
+from proc_stats import descendants_cpu_seconds
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SET = "bench_bg"
@@ -73,14 +76,16 @@ async def probe(client: Any, n: int, stop: asyncio.Event, latencies: list[float]
         await asyncio.sleep(0.002)
 
 
-async def timed(name: str, n: int, client: Any, submit: Any) -> dict[str, Any]:
+async def timed(name: str, n: int, client: Any, submit: Any, embedded: bool) -> dict[str, Any]:
     latencies: list[float] = []
     stop = asyncio.Event()
     prober = asyncio.create_task(probe(client, n, stop, latencies))
+    server_cpu = descendants_cpu_seconds(os.getpid()) if embedded else 0.0
     started = time.perf_counter()
     task = await submit()
     await task.wait_till_complete(sleep_time=0.02, timeout=3600)
     elapsed = time.perf_counter() - started
+    server_cpu = descendants_cpu_seconds(os.getpid()) - server_cpu if embedded else float("nan")
     stop.set()
     await prober
     progress = await task.progress()
@@ -90,7 +95,7 @@ async def timed(name: str, n: int, client: Any, submit: Any) -> dict[str, Any]:
     return {"job": name, "seconds": round(elapsed, 3), "scanned": progress.scanned, "written": progress.written,
             "filtered": progress.filtered_out, "failed": progress.failed,
             "scanned_per_sec": round(progress.scanned / elapsed), "get_p50_ms": pick(0.5), "get_p99_ms": pick(0.99),
-            "gets": len(latencies)}
+            "gets": len(latencies), "server_cpu_us_per_record": round(server_cpu / max(progress.scanned, 1) * 1e6, 2)}
 
 
 async def bench(host: str | None, n: int, nodes: int = 1) -> dict[str, Any]:
@@ -103,16 +108,17 @@ async def bench(host: str | None, n: int, nodes: int = 1) -> dict[str, Any]:
         await session.register_udf(UDF, "bench_bg_udf")
         ds = DataSet.of("test", SET)
         tasks = session.background_task
+        embedded = host is None
         rows = [
             await timed("update where group == 1", n, client,
-                        lambda: tasks().update(ds).where("$.group == 1").bin("score").add(1).execute()),
+                        lambda: tasks().update(ds).where("$.group == 1").bin("score").add(1).execute(), embedded),
             await timed("touch, TTL 1 day", n, client,
-                        lambda: tasks().touch(ds).expire_record_after_seconds(86_400).execute()),
+                        lambda: tasks().touch(ds).expire_record_after_seconds(86_400).execute(), embedded),
             await timed("Lua UDF where active", n, client,
                         lambda: tasks().execute_udf(ds).function("bench_bg_udf", "stamp").passing(1)
-                        .where("$.active == true").execute()),
+                        .where("$.active == true").execute(), embedded),
             await timed("delete where group == 2", n, client,
-                        lambda: tasks().delete(ds).where("$.group == 2").execute()),
+                        lambda: tasks().delete(ds).where("$.group == 2").execute(), embedded),
         ]
         return {"nodes": nodes, "records": n, "load_seconds": round(load_seconds, 1), "jobs": rows}
 
@@ -144,15 +150,18 @@ def main() -> int:
     runs = [asyncio.run(bench(args.host, args.records, nodes)) for nodes in sorted({1, args.nodes})]
     for result in runs:
         print(f"{result['nodes']} node(s): {result['records']:,} records loaded in {result['load_seconds']} s")
-        print(f"{'job':<26}{'secs':>8}{'scanned/s':>12}{'written':>10}{'filtered':>10}{'get p50 ms':>12}{'get p99 ms':>12}")
+        print(f"{'job':<26}{'secs':>8}{'scanned/s':>12}{'written':>10}{'filtered':>10}{'get p50 ms':>12}{'get p99 ms':>12}"
+              f"{'node CPU µs/rec':>17}")
         for row in result["jobs"]:
             print(f"{row['job']:<26}{row['seconds']:>8.2f}{row['scanned_per_sec']:>12,}{row['written']:>10,}"
-                  f"{row['filtered']:>10,}{row['get_p50_ms']:>12}{row['get_p99_ms']:>12}")
+                  f"{row['filtered']:>10,}{row['get_p50_ms']:>12}{row['get_p99_ms']:>12}"
+                  f"{row['server_cpu_us_per_record']:>17}")
     if len(runs) == 2:
         one, many = runs
         print(f"ratio {args.nodes} nodes / 1 node: load {one['load_seconds'] / many['load_seconds']:.2f}")
         for a, b in zip(one["jobs"], many["jobs"], strict=True):
-            print(f"  {a['job']:<26}{b['scanned_per_sec'] / a['scanned_per_sec']:>6.2f}")
+            print(f"  {a['job']:<26}{b['scanned_per_sec'] / a['scanned_per_sec']:>6.2f}   node CPU per record "
+                  f"{b['server_cpu_us_per_record'] / a['server_cpu_us_per_record']:.2f} of one node's")
     save("background", runs)
     return 0
 
