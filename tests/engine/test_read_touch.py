@@ -21,7 +21,7 @@ def engine_with(age: int, ttl: int, default_pct: int = 0) -> tuple[Engine, Recor
     engine = Engine([NamespaceConfig("t", default_read_touch_ttl_pct=default_pct)])
     written = now_since_2010() - age
     record = Record(DIGEST, "s", 1, {"a": 1}, 3, written + ttl if ttl else 0, (written + CITRUSLEAF_EPOCH) * 10**9)
-    engine.namespaces["t"].store(record, record_bytes(record), 0)
+    engine.namespaces["t"].store(record, record_bytes(record), size=record_bytes(record))
     return engine, record
 
 

@@ -60,7 +60,7 @@ def test_namespace_bookkeeping(compact: bool) -> None:
     for i in range(30):
         record = Record(key_digest("a" if i % 3 else "b", i), "a" if i % 3 else "b", None, {"i": i, "s": "x" * i},
                         1, 0 if i % 2 else 5, 1000 + i)
-        ns.store(record, record_bytes(record), 0)
+        ns.store(record, record_bytes(record), size=record_bytes(record))
     assert len(ns) == 30 and ns.set_counts() == {"a": 20, "b": 10} and ns.non_expirable() == 15
     record = ns.get(key_digest("a", 1))
     assert record is not None and record.bins == {"i": 1, "s": "x"}

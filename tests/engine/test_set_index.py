@@ -16,7 +16,7 @@ from aerolite.engine.sizing import record_bytes
 def stored(ns: Namespace, set_name: str, key: int) -> bytes:
     digest = key_digest(set_name, key)
     record = Record(digest, set_name, key, {"k": key}, 1, 0, 0)
-    ns.store(record, record_bytes(record), 0)
+    ns.store(record, record_bytes(record), size=record_bytes(record))
     return digest
 
 

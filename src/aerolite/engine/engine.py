@@ -150,14 +150,12 @@ class Engine:
         """
         replace = policy.exists in _REPLACING
         ns.check_room()
-        change: int | None = None
-        """Set when only the bins the ops name were measured: the record's size changed by this."""
+        size: int | None
         if record is None:
             work = Record(digest, set_name, key, {})
             answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
-            previous_size = 0
-            size = record_bytes(work)
-            ns.check_record_size(size)
+            size = change = record_bytes(work)
+            ns.check_record_size(change)
         else:
             # Update in place: the engine is single-threaded, so nobody sees the record half-written;
             # the ops run on a copy of the bins, and a failing op or an oversized result puts the original back.
@@ -165,21 +163,13 @@ class Engine:
             original, original_key = record.bins, record.key
             # A small record updated bin by bin (the usual job) is measured by the bins the ops name.
             by_bins = not replace and ns.is_small(digest) and all(op.kind != _DELETE_ALL for op in ops)
-            previous_size = 0 if by_bins else ns.size_of(record)
+            previous_size = None if by_bins else ns.size_of(record)
             work.bins = {} if replace else dict(original)
             try:
                 answers = _run_ops(work, ops, read_all, policy.respond_all_ops)
                 if key is not None and original_key is None:
                     work.key = key
-                if by_bins:
-                    change = bins_change(original, work.bins, [op.bin_name for op in ops])
-                    if work.key is not original_key:
-                        change += value_bytes(work.key)
-                if change is None or change > 0:
-                    size = record_bytes(work)
-                    ns.check_record_size(size)
-                    if change is not None:
-                        previous_size, change = size - change, None
+                change, size = _measure_update(ns, work, original, original_key, ops, previous_size)
             except BaseException:
                 work.bins, work.key = original, original_key
                 raise
@@ -191,10 +181,7 @@ class Engine:
         work.void_time = void_time_for(policy.ttl, ns.config.default_ttl, None if record is None else record.void_time)
         work.generation = 1 if record is None else (record.generation + 1) & 0xFFFF or 1
         work.last_update_ns = now_ns_ms_resolution()
-        if change is None:
-            ns.store(work, size, previous_size)
-        else:
-            ns.store_resized(work, change)
+        ns.store(work, change, size=size)
         return Reply(_OK, work.generation, work.void_time, answers)
 
     def _udf(self, ns: Namespace, cmd: Command, call: UdfCall) -> Reply:
@@ -233,7 +220,7 @@ class Engine:
         )
         size = record_bytes(stored)
         ns.check_record_size(size)
-        ns.store(stored, size, ns.size_of(record) if record is not None else 0)
+        ns.store(stored, size - (ns.size_of(record) if record is not None else 0), size=size)
         return Reply(_OK, stored.generation, stored.void_time, answer)
 
     def _delete(self, ns: Namespace, cmd: Command, record: Record | None) -> Reply:
@@ -264,6 +251,24 @@ class Engine:
             ns.close()
         if self.jobs.journal is not None:
             self.jobs.journal.close()
+
+
+def _measure_update(ns: Namespace, work: Record, original: dict[str, Any], original_key: Any, ops: list[Op],
+                    previous_size: int | None) -> tuple[int, int | None]:
+    """How many bytes an updated record grew, and its size when measured (refused if too large).
+
+    ``previous_size`` None: the record is small and the ops change only the bins they name, so those
+    bins alone are measured, and the whole record only when it grew.
+    """
+    if previous_size is None:
+        change = bins_change(original, work.bins, [op.bin_name for op in ops])
+        if work.key is not original_key:
+            change += value_bytes(work.key)
+        if change <= 0:
+            return change, None
+    size = record_bytes(work)
+    ns.check_record_size(size)
+    return (change if previous_size is None else size - previous_size), size
 
 
 def _only_touch(ops: list[Op]) -> bool:

@@ -193,24 +193,18 @@ class Namespace:
 
     def is_small(self, digest: bytes) -> bool:
         """Whether the record under ``digest`` is below ``LARGE_RECORD`` bytes and the size limit is not:
-        then an update that does not grow it needs no measuring, only the change (``store_resized``)."""
+        then an update that does not grow it can be stored knowing only how much it changed."""
         return digest not in self._large_sizes and self.config.max_record_bytes >= LARGE_RECORD
 
-    def store(self, record: Record, size: int, previous_size: int) -> None:
-        """Store ``record`` (of ``size`` bytes), replacing a version of ``previous_size`` bytes (0: new)."""
-        self.used_bytes += size - previous_size
-        if size >= LARGE_RECORD:
-            self._large_sizes[record.digest] = size
-        else:
-            self._large_sizes.pop(record.digest, None)
-        self._commit(record)
-
-    def store_resized(self, record: Record, change: int) -> None:
-        """Store a small record (``is_small``) whose new version is ``change`` <= 0 bytes larger."""
+    def store(self, record: Record, change: int, *, size: int | None = None) -> None:
+        """Store ``record``, ``change`` bytes larger than the version it replaces (its whole size when it
+        is new). ``size``, what it measures now, may be left out when that is below ``LARGE_RECORD``
+        before and after (``is_small``, not grown) or the bins did not change."""
         self.used_bytes += change
-        self._commit(record)
-
-    def _commit(self, record: Record) -> None:
+        if size is not None and size >= LARGE_RECORD:
+            self._large_sizes[record.digest] = size
+        elif size is not None:
+            self._large_sizes.pop(record.digest, None)
         self._put(record)
         for index in self.indexes.values():
             index.add(record)

@@ -40,8 +40,7 @@ def touch(ns: Namespace, record: Record) -> None:
         return
     record.void_time = void_time
     record.last_update_ns = now_ns_ms_resolution()
-    size = ns.size_of(record)  # metadata only: the record keeps the size it was stored with
-    ns.store(record, size, size)
+    ns.store(record, 0)  # metadata only: the record keeps the size it was stored with
 
 
 def _write_ttl(record: Record) -> int:
