@@ -80,8 +80,13 @@ def _from_ext(code: int, data: bytes) -> Any:
 
 
 def _pack(value: Any) -> bytes:
+    """A value (nested inside an ext type) packed by a fresh packer: the shared one is busy then."""
     packed: bytes = msgpack.packb(value, use_bin_type=True, strict_types=True, default=_ext)
     return packed
+
+
+_PACKER = msgpack.Packer(use_bin_type=True, strict_types=True, default=_ext)
+"""Packs every record's values: building a packer per record (what ``packb`` does) costs more than packing."""
 
 
 def _unpack(data: bytes) -> Any:
@@ -101,7 +106,8 @@ class RecordCodec:
         bins = record.bins
         header = _HEADER.pack(record.generation, record.void_time, record.last_update_ns,
                               self.sets.id_of(record.set_name), self.layouts.id_of(tuple(bins)))
-        return header + _pack([*bins.values(), record.key])
+        packed: bytes = _PACKER.pack([*bins.values(), record.key])
+        return header + packed
 
     def unpack(self, digest: bytes, data: bytes) -> Record:
         record = self.reader(lambda _digest: data)(digest)
