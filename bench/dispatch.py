@@ -1,9 +1,11 @@
-"""What one request costs inside a node, without sockets: the dispatcher and engine alone.
+"""What one request, and one record of a background job, costs inside a node, without sockets.
 
 Builds the AS_MSG bodies a client sends for a put of five bins (the kv bench's record shape) and a
-get of all bins, then hands them straight to a node's dispatcher, over and over. The figure is the
-node's own Python work per request, the part a profiler can cut; ``bench/kv.py`` shows what the
-sockets and the client add. Best of ``--rounds`` passes over ``--keys`` records.
+get of all bins, then hands them straight to a node's dispatcher, over and over; then applies a job's
+write ops (add 1 to a bin; touch) to every record the way a background job does. The figures are the
+node's own Python work, the part a profiler can cut; ``bench/kv.py`` and ``bench/background.py`` show
+what sockets, scans and clients add. Best of ``--rounds`` passes over ``--keys`` records, for records
+held as objects and in a compact namespace.
 
     python3 bench/dispatch.py [--keys 10000] [--rounds 5]
 
@@ -18,8 +20,10 @@ import sys
 import time
 from collections.abc import Callable
 
+from aerolite.engine.commands import ExistsAction, WritePolicy
 from aerolite.engine.engine import Engine
 from aerolite.engine.namespace import NamespaceConfig
+from aerolite.engine.ops import Op, OpKind
 from aerolite.server.dispatch import Dispatcher
 from aerolite.wire.message import MSG_HEADER_SIZE, FieldType, Info1, Info2, encode_field, encode_op
 from aerolite.wire.particles import encode_particle
@@ -51,23 +55,44 @@ def per_request_us(handle: Callable[[memoryview], bytes], requests: list[memoryv
     return (time.perf_counter() - started) / len(requests) * 1e6
 
 
+def job_record_us(engine: Engine, digests: list[bytes], ops: list[Op]) -> float:
+    """Per record: what a background job does to a record it selected (``Engine.apply_ops``)."""
+    ns = engine.namespace("test")
+    get, apply_ops, policy = ns.get, engine.apply_ops, WritePolicy(exists=ExistsAction.UPDATE_ONLY)
+    started = time.perf_counter()
+    for digest in digests:
+        apply_ops(ns, digest, get(digest), "bench", None, ops, policy)
+    return (time.perf_counter() - started) / len(digests) * 1e6
+
+
+def measure(keys: int, rounds: int, compact: bool) -> dict[str, float]:
+    digests = [i.to_bytes(20, "big") for i in range(keys)]
+    puts = [put(d, i) for i, d in enumerate(digests)]
+    gets = [as_msg(Info1.READ | Info1.GET_ALL, 0, d, []) for d in digests]
+    engine = Engine([NamespaceConfig("test", compact=compact)])
+    dispatcher = Dispatcher(engine)
+    results = {"put, new record": per_request_us(dispatcher.handle, puts)}
+    jobs = {"job record: add 1": [Op(OpKind.INCR, "score", 1)], "job record: touch": [Op(OpKind.TOUCH, "", None)]}
+    for _ in range(rounds):
+        passes = {"put, existing record": lambda: per_request_us(dispatcher.handle, puts),
+                  "get, all bins": lambda: per_request_us(dispatcher.handle, gets),
+                  **{name: lambda ops=ops: job_record_us(engine, digests, ops) for name, ops in jobs.items()}}
+        for name, run in passes.items():
+            took = run()
+            results[name] = min(results.get(name, took), took)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    digests = [i.to_bytes(20, "big") for i in range(args.keys)]
-    puts = [put(d, i) for i, d in enumerate(digests)]
-    gets = [as_msg(Info1.READ | Info1.GET_ALL, 0, d, []) for d in digests]
-    dispatcher = Dispatcher(Engine([NamespaceConfig("test")]))
-    results = {"put, new record": per_request_us(dispatcher.handle, puts)}
-    for _ in range(args.rounds):
-        for name, requests in (("put, existing record", puts), ("get, all bins", gets)):
-            took = per_request_us(dispatcher.handle, requests)
-            results[name] = min(results.get(name, took), took)
-    rows = [(name, f"{us:.2f}", f"{1e6 / us:,.0f}") for name, us in results.items()]
-    report("dispatch", ("request", "µs in the node", "requests/s on one core"), rows,
-           {"keys": args.keys, "rounds": args.rounds, "us_per_request": {k: round(v, 3) for k, v in results.items()}})
+    layouts = {layout: measure(args.keys, args.rounds, layout == "compact") for layout in ("objects", "compact")}
+    rows = [(name, f"{us:.2f}", f"{layouts['compact'][name]:.2f}") for name, us in layouts["objects"].items()]
+    report("dispatch", ("work", "µs, records as objects", "µs, compact"), rows,
+           {"keys": args.keys, "rounds": args.rounds,
+            "us": {layout: {k: round(v, 3) for k, v in r.items()} for layout, r in layouts.items()}})
     return 0
 
 
