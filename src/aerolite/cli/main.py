@@ -32,7 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host, port=args.port, namespaces=namespaces, cluster_name=args.cluster_name,
             max_frame_bytes=args.max_frame_bytes, data_dir=data_dir, build=args.build,
             job_retention_seconds=args.job_retention, access=access_config(args),
-            cluster_ports=args.cluster_ports, node_index=args.node_index,
+            cluster_ports=args.cluster_ports, node_index=args.node_index, cluster_key=_cluster_key(args),
             max_connections=args.max_connections, idle_timeout_seconds=args.idle_timeout,
         )
     except ValueError as exc:
@@ -92,6 +92,21 @@ def _serve_cluster(args: argparse.Namespace) -> int:
         print(f"aerolite serve: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cluster_key(args: argparse.Namespace) -> bytes:
+    """A node of a local cluster reads the cluster key its supervisor writes to its standard input."""
+    if not args.cluster_ports:
+        return b""
+    line = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().strip()
+    try:
+        key = bytes.fromhex(line)
+    except ValueError:
+        key = b""
+    if len(key) < 16:
+        raise ValueError("--cluster-ports is for the nodes 'serve --nodes' starts, which read the cluster key on "
+                         "their standard input")
+    return key
 
 
 def _ports(text: str) -> tuple[int, ...]:

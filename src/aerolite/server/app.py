@@ -23,6 +23,7 @@ from aerolite.server.gc_policy import CollectorPolicy
 from aerolite.server.info_commands import InfoContext
 from aerolite.server.job_runner import run_job
 from aerolite.server.metadata import MetadataRelay
+from aerolite.server.security.peers import PeerKey, new_key
 from aerolite.server.security.startup import open_security, open_tls
 
 log = logging.getLogger("aerolite.server")
@@ -43,11 +44,14 @@ class Server:
         self.engine.jobs.retention = config.job_retention_seconds
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
         self._job_tasks: set[asyncio.Task[None]] = set()
-        self.info = InfoContext(self.engine, config, start_background=self._start_background)
+        self.info = InfoContext(self.engine, config, start_background=self._start_background, security=self.security)
         layout = config.layout()
         if layout.size > 1:
             self.dispatcher.owned = layout.owned
-            self.info.relay = MetadataRelay(config.host, layout.peer_ports())
+            key = PeerKey(config.cluster_key or new_key())  # without the supervisor's key no peer trusts this node
+            self.info.relay = MetadataRelay(config.host, layout.peer_ports(), key)
+            if self.security is not None:
+                self.security.peers = key
         self.connections = Connections(config.max_connections, config.idle_timeout_seconds)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -71,7 +75,7 @@ class Server:
         self._sweeper = asyncio.create_task(self._sweep_forever())
         if self.info.relay is not None:
             for command in await self.info.relay.join():
-                info_commands.answer(self.info, command)
+                info_commands.apply_from_peer(self.info, command)
         log.info("aerolite listening on %s:%d, namespaces %s", self.config.host, port, ", ".join(self.engine.namespaces))
         return port
 

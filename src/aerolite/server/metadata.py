@@ -1,12 +1,14 @@
 """Cluster-wide metadata between the nodes of a local cluster: what one node is told, every node does.
 
-UDF modules, index definitions, truncates and namespace settings must be the same on every node,
-whichever node a client told (a node's system metadata). A node that applied such an info command
-sends it on to every peer wrapped as ``smd:<command>`` (a peer applies it and sends nothing on) and
-answers the client only once the peers have answered, so a client that then asks any node sees the
-change. A peer that is down misses it; when it comes back it sends ``smd-join`` to its peers, which
-answer with every module, index and setting they hold and raise their peers generation so that
-clients rediscover the node. Data requests never travel between nodes.
+UDF modules, index definitions, truncates, namespace settings (and, with access control, users and
+roles) must be the same on every node, whichever node a client told (a node's system metadata). A node
+that applied such an info command sends it on to every peer wrapped as ``smd:<proof>:<command>`` (a peer
+applies it and sends nothing on) and answers the client only once the peers have answered, so a client
+that then asks any node sees the change. A peer that is down misses it; when it comes back it sends
+``smd-join`` to its peers, which answer with every module, index and setting they hold and raise their
+peers generation so that clients rediscover the node. The proof, made with the cluster key, is what
+lets only the cluster's own nodes send these (``security.peers``). Data requests never travel between
+nodes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import base64
 import logging
 
+from aerolite.server.security.peers import PeerKey
 from aerolite.wire.framing import HEADER_SIZE, ProtoType, frame
 from aerolite.wire.info import parse_params
 
@@ -22,8 +25,6 @@ log = logging.getLogger("aerolite.server")
 
 CLUSTER_WIDE = frozenset({"udf-put", "udf-remove", "sindex-create", "sindex-delete", "truncate",
                           "truncate-namespace", "set-config"})
-PEER_PREFIX = "smd:"
-JOIN = "smd-join"
 PEER_TIMEOUT_S = 10.0
 
 
@@ -59,15 +60,15 @@ async def info_call(host: str, port: int, commands: list[str], timeout: float = 
 class MetadataRelay:
     """Sends cluster-wide info commands to this node's peers."""
 
-    def __init__(self, host: str, peer_ports: list[int]) -> None:
+    def __init__(self, host: str, peer_ports: list[int], key: PeerKey) -> None:
         self.host = host
         self.peer_ports = peer_ports
+        self.key = key
 
     async def broadcast(self, commands: list[str]) -> None:
         """Apply ``commands`` on every reachable peer; a peer that is down catches up when it joins."""
-        wrapped = [PEER_PREFIX + c for c in commands]
-        results = await asyncio.gather(*(info_call(self.host, p, wrapped) for p in self.peer_ports),
-                                       return_exceptions=True)
+        results = await asyncio.gather(*(info_call(self.host, p, [self.key.wrap(c) for c in commands])
+                                         for p in self.peer_ports), return_exceptions=True)
         for port, result in zip(self.peer_ports, results, strict=True):
             if isinstance(result, BaseException):
                 log.warning("peer %s:%d missed %s: %s", self.host, port, [c.split(":", 1)[0] for c in commands], result)
@@ -76,8 +77,8 @@ class MetadataRelay:
 
     async def join(self) -> list[str]:
         """Announce this node to its peers; the metadata of the first that answers (empty if none does)."""
-        results = await asyncio.gather(*(info_call(self.host, p, [JOIN], timeout=2.0) for p in self.peer_ports),
-                                       return_exceptions=True)
+        results = await asyncio.gather(*(info_call(self.host, p, [self.key.join()], timeout=2.0)
+                                         for p in self.peer_ports), return_exceptions=True)
         for result in results:
             if not isinstance(result, BaseException) and result and not result[0].startswith("ERROR"):
                 return decode_dump(result[0])

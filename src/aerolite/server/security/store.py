@@ -82,6 +82,8 @@ class SecurityStore:
         self.users: dict[str, UserRecord] = {}
         self.roles: dict[str, RoleRecord] = {}
         self._grants: dict[str, Grants] = {}
+        self._unsent_users: dict[str, None] = {}
+        self._unsent_roles: dict[str, None] = {}
 
     @classmethod
     def open(cls, data_dir: Path | None, admin_password: str | None) -> SecurityStore:
@@ -94,6 +96,8 @@ class SecurityStore:
             raise ValueError("access control starts with no users: give --admin-password-file")
         if not admin_password:
             raise ValueError("the admin password file is empty")
+        if data_dir is not None:
+            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # a cluster node's own folder, on first start
         store.users[ADMIN_USER] = UserRecord.with_credential(client_credential(admin_password), list(PREDEFINED_ROLES))
         store.save()
         log.info("created user %r with every predefined role", ADMIN_USER)
@@ -150,30 +154,30 @@ class SecurityStore:
         _check_credential(credential)
         self._check_roles(roles)
         self.users[name] = UserRecord.with_credential(credential, list(dict.fromkeys(roles)))
-        self._changed()
+        self._changed(user=name)
 
     def drop_user(self, name: str) -> None:
         self.user(name)
         del self.users[name]
-        self._changed()
+        self._changed(user=name)
 
     def set_password(self, name: str, credential: bytes) -> None:
         record = self.user(name)
         _check_credential(credential)
         self.users[name] = UserRecord.with_credential(credential, record.roles)
-        self._changed()
+        self._changed(user=name)
 
     def grant_roles(self, name: str, roles: list[str]) -> None:
         record = self.user(name)
         self._check_roles(roles)
         record.roles = list(dict.fromkeys([*record.roles, *roles]))
-        self._changed()
+        self._changed(user=name)
 
     def revoke_roles(self, name: str, roles: list[str]) -> None:
         record = self.user(name)
         self._check_roles(roles)
         record.roles = [r for r in record.roles if r not in roles]
-        self._changed()
+        self._changed(user=name)
 
     def _check_roles(self, roles: list[str]) -> None:
         for role in roles:
@@ -194,33 +198,42 @@ class SecurityStore:
         if name in PREDEFINED_ROLES or name in self.roles:
             raise AerospikeResultError(ResultCode.ROLE_ALREADY_EXISTS, f"role {name!r} exists")
         self.roles[name] = RoleRecord(list(dict.fromkeys(privileges)), _checked_whitelist(whitelist))
-        self._changed()
+        self._changed(role=name)
 
     def drop_role(self, name: str) -> None:
         self._own_role(name)
-        del self.roles[name]
+        self._forget_role(name)
+        self._changed(role=name)
+
+    def _forget_role(self, name: str) -> None:
+        """Remove a user-defined role, and take it from every user holding it."""
+        self.roles.pop(name, None)
         for record in self.users.values():
             record.roles = [r for r in record.roles if r != name]
-        self._changed()
 
     def grant_privileges(self, name: str, privileges: list[Privilege]) -> None:
         role = self._own_role(name)
         role.privileges = list(dict.fromkeys([*role.privileges, *privileges]))
-        self._changed()
+        self._changed(role=name)
 
     def revoke_privileges(self, name: str, privileges: list[Privilege]) -> None:
         role = self._own_role(name)
         role.privileges = [p for p in role.privileges if p not in privileges]
-        self._changed()
+        self._changed(role=name)
 
     def set_whitelist(self, name: str, whitelist: list[str]) -> None:
         self._own_role(name).whitelist = _checked_whitelist(whitelist)
-        self._changed()
+        self._changed(role=name)
 
     # -- persistence
 
-    def _changed(self) -> None:
-        """Save a change; if it cannot be saved, go back to what is on disk (the change is refused)."""
+    def _changed(self, user: str | None = None, role: str | None = None) -> None:
+        """Save a change and note what changed for ``take_changes``; if it cannot be saved, go back to what
+        is on disk (the change is refused)."""
+        if user is not None:
+            self._unsent_users[user] = None
+        if role is not None:
+            self._unsent_roles[role] = None
         self._grants.clear()
         try:
             self.save()
@@ -229,16 +242,56 @@ class SecurityStore:
                 self._load()
             raise
 
+    def take_changes(self) -> dict[str, Any] | None:
+        """The users and roles changed since the last call as they are now (None: gone), in the form ``merge``
+        takes; None when nothing changed."""
+        if not self._unsent_users and not self._unsent_roles:
+            return None
+        changes = {"users": {name: _user_document(self.users[name]) if name in self.users else None
+                             for name in self._unsent_users},
+                   "roles": {name: _role_document(self.roles[name]) if name in self.roles else None
+                             for name in self._unsent_roles}}
+        self._unsent_users.clear()
+        self._unsent_roles.clear()
+        return changes
+
+    def document(self) -> dict[str, Any]:
+        """Every user and role, as saved."""
+        return {"version": 1,
+                "users": {name: _user_document(u) for name, u in self.users.items()},
+                "roles": {name: _role_document(r) for name, r in self.roles.items()}}
+
+    def merge(self, document: dict[str, Any], whole: bool = False) -> list[str]:
+        """Take users and roles another node holds (a None record: gone there); with ``whole`` the document is
+        everything, and what it lacks goes too. Saved before it returns; the users whose password changed or
+        who are gone are returned (their sessions end). ValueError for a document that cannot be read."""
+        try:
+            users = {name: None if d is None else _user_record(d) for name, d in dict(document["users"]).items()}
+            roles = {name: None if d is None else _role_record(d) for name, d in dict(document["roles"]).items()}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a users and roles document: {exc}") from None
+        if whole:
+            users = {**dict.fromkeys(self.users), **users}
+            roles = {**dict.fromkeys(self.roles), **roles}
+        for name, role in roles.items():
+            if role is None:
+                self._forget_role(name)
+            else:
+                self.roles[name] = role
+        ended = []
+        for name, user in users.items():
+            before = self.users.pop(name, None)
+            if user is not None:
+                self.users[name] = user
+            if before is not None and (user is None or user.digest != before.digest):
+                ended.append(name)
+        self._changed()
+        return ended
+
     def save(self) -> None:
         if self.path is None:
             return
-        document = {
-            "version": 1,
-            "users": {name: {"salt": u.salt.hex(), "digest": u.digest.hex(), "roles": u.roles}
-                      for name, u in self.users.items()},
-            "roles": {name: {"privileges": [[p.code.value, p.namespace, p.set_name] for p in r.privileges],
-                             "whitelist": r.whitelist} for name, r in self.roles.items()},
-        }
+        document = self.document()
         temporary = self.path.with_suffix(".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as out:
@@ -251,13 +304,29 @@ class SecurityStore:
         assert self.path is not None
         try:
             document: dict[str, Any] = json.loads(self.path.read_text())
-            self.users = {name: UserRecord(bytes.fromhex(u["salt"]), bytes.fromhex(u["digest"]), list(u["roles"]))
-                          for name, u in document["users"].items()}
-            self.roles = {name: RoleRecord([Privilege(PrivilegeCode(c), ns, s) for c, ns, s in r["privileges"]],
-                                           list(r["whitelist"]))
-                          for name, r in document["roles"].items()}
+            self.users = {name: _user_record(u) for name, u in document["users"].items()}
+            self.roles = {name: _role_record(r) for name, r in document["roles"].items()}
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{self.path} is not a readable security store: {exc}") from exc
+
+
+def _user_document(user: UserRecord) -> dict[str, Any]:
+    return {"salt": user.salt.hex(), "digest": user.digest.hex(), "roles": user.roles}
+
+
+def _user_record(document: dict[str, Any]) -> UserRecord:
+    return UserRecord(bytes.fromhex(document["salt"]), bytes.fromhex(document["digest"]),
+                      [str(r) for r in document["roles"]])
+
+
+def _role_document(role: RoleRecord) -> dict[str, Any]:
+    return {"privileges": [[p.code.value, p.namespace, p.set_name] for p in role.privileges],
+            "whitelist": role.whitelist}
+
+
+def _role_record(document: dict[str, Any]) -> RoleRecord:
+    return RoleRecord([Privilege(PrivilegeCode(c), ns, s) for c, ns, s in document["privileges"]],
+                      [str(w) for w in document["whitelist"]])
 
 
 def _checked_whitelist(entries: list[str]) -> list[str]:

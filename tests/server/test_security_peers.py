@@ -1,0 +1,105 @@
+"""Between the nodes of a cluster, without a network: the cluster key's proofs, and users and roles moving
+from one node's store to another's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aerolite.server.security import replication
+from aerolite.server.security.guard import Security
+from aerolite.server.security.peers import JOIN, WINDOW_S, PeerKey, is_peer_command, new_key, unwrap
+from aerolite.server.security.privileges import Privilege, PrivilegeCode
+from aerolite.server.security.sessions import Sessions
+from aerolite.server.security.store import SecurityStore, client_credential
+
+CREDENTIAL = client_credential("pw")
+
+
+def test_a_proof_is_accepted_once_and_only_with_the_key() -> None:
+    key = new_key()
+    sender, receiver = PeerKey(key), PeerKey(key)
+    command = sender.wrap("truncate:namespace=test;set=s")
+    assert is_peer_command(command) and unwrap(command) == "truncate:namespace=test;set=s"
+    assert receiver.verify(command)
+    assert not receiver.verify(command)  # a replay
+    assert not PeerKey(new_key()).verify(sender.wrap("udf-remove:filename=a.lua"))
+    tampered = sender.wrap("truncate:namespace=test;set=s").replace("set=s", "set=t")
+    assert not receiver.verify(tampered)
+    join = sender.join()
+    assert join.startswith(JOIN + ":") and is_peer_command(join) and receiver.verify(join)
+    for forged in ("smd:truncate:namespace=test", "smd-join", "smd:1.00.00:truncate:namespace=test", "smd:",
+                   f"{JOIN}:x.y.z", sender.join().replace(JOIN, "smd")):
+        assert not receiver.verify(forged), forged
+
+
+def test_a_proof_is_accepted_only_near_the_time_it_was_made() -> None:
+    key = new_key()
+    now = [1_000_000.0]
+    sender, receiver = PeerKey(key, clock=lambda: now[0]), PeerKey(key, clock=lambda: now[0])
+    command = sender.wrap("truncate-namespace:namespace=test")
+    late = sender.wrap("truncate-namespace:namespace=test")
+    now[0] += WINDOW_S - 1
+    assert receiver.verify(command)
+    now[0] += 2
+    assert not receiver.verify(late)
+
+
+def test_the_key_is_never_shown_and_never_short() -> None:
+    key = new_key()
+    assert key.hex() not in repr(PeerKey(key))
+    with pytest.raises(ValueError, match="16 bytes"):
+        PeerKey(b"short")
+
+
+def _store(tmp_path: Path, name: str) -> SecurityStore:
+    return SecurityStore.open(tmp_path / name, "admin-pw")
+
+
+def test_changes_move_as_records_and_end_sessions(tmp_path: Path) -> None:
+    one, two = _store(tmp_path, "one"), _store(tmp_path, "two")
+    assert one.take_changes() is None
+    one.create_role("writer", [Privilege(PrivilegeCode.READ_WRITE, "test", "s")], ["127.0.0.1"])
+    one.create_user("ann", CREDENTIAL, ["writer"])
+    one.create_user("bob", CREDENTIAL, ["read"])
+    two_security = Security(two, Sessions(60))
+    assert replication.apply(two_security, replication.sync_command(one.take_changes() or {})) == "ok"
+    assert two.user("ann").matches(CREDENTIAL) and two.user("ann").roles == ["writer"]
+    assert two.roles["writer"].whitelist == ["127.0.0.1"]
+    assert two.take_changes() is None  # what a peer sent is not sent on
+    token = two_security.sessions.issue("ann")
+
+    one.grant_roles("ann", ["read"])
+    replication.apply(two_security, replication.sync_command(one.take_changes() or {}))
+    assert two.user("ann").roles == ["writer", "read"] and two_security.sessions.check("ann", token) == 0
+    one.set_password("ann", client_credential("new"))
+    one.drop_role("writer")
+    one.drop_user("bob")
+    replication.apply(two_security, replication.sync_command(one.take_changes() or {}))
+    assert two.user("ann").matches(client_credential("new")) and two.user("ann").roles == ["read"]
+    assert "writer" not in two.roles and "bob" not in two.users
+    assert two_security.sessions.check("ann", token) != 0
+    reopened = SecurityStore.open(tmp_path / "two", None)
+    assert reopened.document() == two.document()
+    assert {**two.document()["users"], "admin": None} == {**one.document()["users"], "admin": None}
+
+
+def test_a_joining_node_takes_the_whole_snapshot(tmp_path: Path) -> None:
+    one, two = _store(tmp_path, "one"), _store(tmp_path, "two")
+    two.create_user("gone", CREDENTIAL, ["read"])  # dropped elsewhere while this node was down
+    one.create_user("new", CREDENTIAL, ["read-write"])
+    two_security = Security(two, Sessions(60))
+    assert replication.apply(two_security, replication.snapshot_command(Security(one, Sessions(60)))) == "ok"
+    assert sorted(two.users) == ["admin", "new"] and two.document() == one.document()
+
+
+@pytest.mark.parametrize("command", [
+    "security-sync:not base64!", "security-sync:" + "e30=", "security-sync:WzFd",  # {} and [1]
+    replication.sync_command({"users": {"x": {"salt": "zz"}}, "roles": {}}),
+])
+def test_unreadable_records_are_refused_and_change_nothing(tmp_path: Path, command: str) -> None:
+    store = _store(tmp_path, "one")
+    before = store.document()
+    assert replication.apply(Security(store, Sessions(60)), command).startswith("ERROR:4:")
+    assert store.document() == before
