@@ -189,12 +189,16 @@ def test_a_restarted_node_without_a_data_dir_gets_the_users_from_its_peer(tmp_pa
     try:
         admin = connect_as(proc, "admin", ADMIN_PASSWORD)
         admin.create_user_blocking("sara", "sara-pw", ["read"])
+        admin.change_password_blocking("admin", "admin-2")
         admin.close_blocking()
+        (tmp_path / "admin-password").unlink()  # as an embedded cluster does once its nodes are up
         ports = cluster_ports(proc)
         victim = node_pids(proc)[ports[1]]
         os.kill(victim, signal.SIGKILL)
         wait_for(lambda: node_pids(proc).get(ports[1], victim) != victim, "the supervisor to restart the node")
         wait_for(lambda: _login_code_or_none(ports[1], "sara", "sara-pw") == 0, "sara to log in to the restarted node")
+        assert logins(proc, "admin", "admin-2") == [0, 0]
+        assert logins(proc, "admin", ADMIN_PASSWORD) == [65, 65]
     finally:
         proc.stop()
 

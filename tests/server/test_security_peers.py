@@ -103,3 +103,10 @@ def test_unreadable_records_are_refused_and_change_nothing(tmp_path: Path, comma
     before = store.document()
     assert replication.apply(Security(store, Sessions(60)), command).startswith("ERROR:4:")
     assert store.document() == before
+
+
+def test_a_cluster_node_may_start_empty_and_wait_for_its_peers(tmp_path: Path) -> None:
+    store = SecurityStore.open(tmp_path, None, from_peers=True)
+    assert not store.users and not (tmp_path / "security.json").exists()
+    with pytest.raises(ValueError, match="--admin-password-file"):
+        SecurityStore.open(tmp_path, None)

@@ -38,7 +38,7 @@ class Server:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.security = open_security(config.access, config.data_dir)
+        self.security = open_security(config.access, config.data_dir, in_cluster=len(config.cluster_ports) > 1)
         self.tls = open_tls(config.access)
         self.engine = Engine(config.namespaces, config.data_dir / "udf" if config.data_dir else None)
         self.engine.jobs.retention = config.job_retention_seconds

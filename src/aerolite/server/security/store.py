@@ -86,18 +86,20 @@ class SecurityStore:
         self._unsent_roles: dict[str, None] = {}
 
     @classmethod
-    def open(cls, data_dir: Path | None, admin_password: str | None) -> SecurityStore:
-        """Load the store, or create it with ``admin`` holding every predefined role."""
+    def open(cls, data_dir: Path | None, admin_password: str | None, from_peers: bool = False) -> SecurityStore:
+        """Load the store, or create it with ``admin`` holding every predefined role; with ``from_peers`` and
+        no password, start empty (the users come from a peer of the cluster)."""
         store = cls(data_dir / FILE_NAME if data_dir is not None else None)
         if store.path is not None and store.path.exists():
             store._load()
+            return store
+        if from_peers and admin_password is None:
+            log.warning("no users yet: they come from a peer of the cluster")
             return store
         if admin_password is None:
             raise ValueError("access control starts with no users: give --admin-password-file")
         if not admin_password:
             raise ValueError("the admin password file is empty")
-        if data_dir is not None:
-            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # a cluster node's own folder, on first start
         store.users[ADMIN_USER] = UserRecord.with_credential(client_credential(admin_password), list(PREDEFINED_ROLES))
         store.save()
         log.info("created user %r with every predefined role", ADMIN_USER)
@@ -292,6 +294,7 @@ class SecurityStore:
         if self.path is None:
             return
         document = self.document()
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a cluster node's own folder at first
         temporary = self.path.with_suffix(".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as out:
