@@ -28,3 +28,10 @@ def test_bad_cluster_size_is_refused() -> None:
     result = subprocess.run([sys.executable, "-m", "aerolite.cli.main", "serve", "--nodes", "0"],
                             capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 2 and "--nodes must be 1..64" in result.stderr
+
+
+def test_a_node_started_by_hand_without_the_cluster_key_is_refused() -> None:
+    result = subprocess.run([sys.executable, "-m", "aerolite.cli.main", "serve", "--port", "0", "--cluster-ports",
+                             "4001,4002", "--node-index", "0"], input="not-a-key\n", capture_output=True, text=True,
+                            timeout=30, check=False)
+    assert result.returncode == 2 and "cluster key" in result.stderr

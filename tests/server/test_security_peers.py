@@ -29,7 +29,8 @@ def test_a_proof_is_accepted_once_and_only_with_the_key() -> None:
     assert not receiver.verify(tampered)
     join = sender.join()
     assert join.startswith(JOIN + ":") and is_peer_command(join) and receiver.verify(join)
-    for forged in ("smd:truncate:namespace=test", "smd-join", "smd:1.00.00:truncate:namespace=test", "smd:",
+    assert is_peer_command("smd") and not is_peer_command("smd-list") and not is_peer_command("truncate:smd:x")
+    for forged in ("smd", "smd:truncate:namespace=test", "smd-join", "smd:1.00.00:truncate:namespace=test", "smd:",
                    f"{JOIN}:x.y.z", sender.join().replace(JOIN, "smd")):
         assert not receiver.verify(forged), forged
 
@@ -63,7 +64,7 @@ def test_changes_move_as_records_and_end_sessions(tmp_path: Path) -> None:
     one.create_role("writer", [Privilege(PrivilegeCode.READ_WRITE, "test", "s")], ["127.0.0.1"])
     one.create_user("ann", CREDENTIAL, ["writer"])
     one.create_user("bob", CREDENTIAL, ["read"])
-    two_security = Security(two, Sessions(60))
+    two_security = Security(two, Sessions(60), None)
     assert replication.apply(two_security, replication.sync_command(one.take_changes() or {})) == "ok"
     assert two.user("ann").matches(CREDENTIAL) and two.user("ann").roles == ["writer"]
     assert two.roles["writer"].whitelist == ["127.0.0.1"]
@@ -89,8 +90,8 @@ def test_a_joining_node_takes_the_whole_snapshot(tmp_path: Path) -> None:
     one, two = _store(tmp_path, "one"), _store(tmp_path, "two")
     two.create_user("gone", CREDENTIAL, ["read"])  # dropped elsewhere while this node was down
     one.create_user("new", CREDENTIAL, ["read-write"])
-    two_security = Security(two, Sessions(60))
-    assert replication.apply(two_security, replication.snapshot_command(Security(one, Sessions(60)))) == "ok"
+    two_security = Security(two, Sessions(60), None)
+    assert replication.apply(two_security, replication.snapshot_command(Security(one, Sessions(60), None))) == "ok"
     assert sorted(two.users) == ["admin", "new"] and two.document() == one.document()
 
 
@@ -101,7 +102,7 @@ def test_a_joining_node_takes_the_whole_snapshot(tmp_path: Path) -> None:
 def test_unreadable_records_are_refused_and_change_nothing(tmp_path: Path, command: str) -> None:
     store = _store(tmp_path, "one")
     before = store.document()
-    assert replication.apply(Security(store, Sessions(60)), command).startswith("ERROR:4:")
+    assert replication.apply(Security(store, Sessions(60), None), command).startswith("ERROR:4:")
     assert store.document() == before
 
 

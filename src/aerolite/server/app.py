@@ -38,20 +38,19 @@ class Server:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.security = open_security(config.access, config.data_dir, in_cluster=len(config.cluster_ports) > 1)
+        layout = config.layout()
+        # Without the supervisor's key (a node started by hand), no peer trusts this node.
+        peers = PeerKey(config.cluster_key or new_key()) if layout.size > 1 else None
+        self.security = open_security(config.access, config.data_dir, peers)
         self.tls = open_tls(config.access)
         self.engine = Engine(config.namespaces, config.data_dir / "udf" if config.data_dir else None)
         self.engine.jobs.retention = config.job_retention_seconds
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
         self._job_tasks: set[asyncio.Task[None]] = set()
         self.info = InfoContext(self.engine, config, start_background=self._start_background, security=self.security)
-        layout = config.layout()
-        if layout.size > 1:
+        if peers is not None:
             self.dispatcher.owned = layout.owned
-            key = PeerKey(config.cluster_key or new_key())  # without the supervisor's key no peer trusts this node
-            self.info.relay = MetadataRelay(config.host, layout.peer_ports(), key)
-            if self.security is not None:
-                self.security.peers = key
+            self.info.relay = MetadataRelay(config.host, layout.peer_ports(), peers)
         self.connections = Connections(config.max_connections, config.idle_timeout_seconds)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None

@@ -49,7 +49,7 @@ _OK = reply_frame(ResultCode.OK)
 class Security:
     """The node's users, roles and sessions."""
 
-    def __init__(self, store: SecurityStore, sessions: Sessions, peers: PeerKey | None = None) -> None:
+    def __init__(self, store: SecurityStore, sessions: Sessions, peers: PeerKey | None) -> None:
         self.store = store
         self.sessions = sessions
         self.peers = peers

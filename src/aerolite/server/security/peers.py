@@ -29,7 +29,7 @@ def new_key() -> bytes:
 
 def is_peer_command(command: str) -> bool:
     """Whether ``command`` is one only the cluster's own nodes may send."""
-    return command.startswith(PEER_PREFIX) or command.partition(":")[0] == JOIN
+    return command.partition(":")[0] in (PEER_PREFIX[:-1], JOIN)
 
 
 def unwrap(command: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aerolite.server.security.config import AccessConfig
 from aerolite.server.security.guard import Security
+from aerolite.server.security.peers import PeerKey
 from aerolite.server.security.sessions import Sessions
 from aerolite.server.security.store import SecurityStore
 from aerolite.server.security.tls import server_context
@@ -21,19 +22,20 @@ def read_password_file(path: Path) -> str:
     return lines[0] if lines else ""
 
 
-def open_security(access: AccessConfig, data_dir: Path | None, in_cluster: bool = False) -> Security | None:
-    """The node's users, roles and sessions, or None when access control is off.
+def open_security(access: AccessConfig, data_dir: Path | None, peers: PeerKey | None) -> Security | None:
+    """The node's users, roles and sessions, or None when access control is off; ``peers`` is the cluster key
+    of a node of a local cluster.
 
     A node of a local cluster restarted after its admin password file is gone (an embedded cluster
     removes it once the nodes are up) starts with no users and takes them from a peer as it joins."""
     if not access.security:
         return None
     password_file = access.admin_password_file
-    from_peers = in_cluster and password_file is not None and not password_file.exists()
+    from_peers = peers is not None and password_file is not None and not password_file.exists()
     password = read_password_file(password_file) if password_file is not None and not from_peers else None
     if data_dir is None:
         log.warning("access control without --data-dir: users and roles last only until the node stops")
-    return Security(SecurityStore.open(data_dir, password, from_peers), Sessions(access.session_ttl))
+    return Security(SecurityStore.open(data_dir, password, from_peers), Sessions(access.session_ttl), peers)
 
 
 def open_tls(access: AccessConfig) -> ssl.SSLContext | None:
