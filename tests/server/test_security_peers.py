@@ -3,6 +3,7 @@ from one node's store to another's."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -86,13 +87,41 @@ def test_changes_move_as_records_and_end_sessions(tmp_path: Path) -> None:
     assert {**two.document()["users"], "admin": None} == {**one.document()["users"], "admin": None}
 
 
-def test_a_joining_node_takes_the_whole_snapshot(tmp_path: Path) -> None:
+def test_a_joining_node_learns_what_it_missed_and_keeps_nothing_stale(tmp_path: Path) -> None:
     one, two = _store(tmp_path, "one"), _store(tmp_path, "two")
-    two.create_user("gone", CREDENTIAL, ["read"])  # dropped elsewhere while this node was down
-    one.create_user("new", CREDENTIAL, ["read-write"])
+    one.create_user("gone", CREDENTIAL, ["read"])
+    one.create_role("old", [Privilege(PrivilegeCode.READ)], [])
     two_security = Security(two, Sessions(60), None)
+    replication.apply(two_security, replication.sync_command(one.take_changes() or {}))
+    one.drop_user("gone")  # while two is down: no change reaches it
+    one.drop_role("old")
+    one.create_user("new", CREDENTIAL, ["read-write"])
+    one.set_password("admin", client_credential("admin-2"))
+    one.take_changes()
     assert replication.apply(two_security, replication.snapshot_command(Security(one, Sessions(60), None))) == "ok"
-    assert sorted(two.users) == ["admin", "new"] and two.document() == one.document()
+    assert sorted(two.users) == ["admin", "new"] and not two.roles
+    assert two.user("admin").matches(client_credential("admin-2"))
+    assert two.document() == one.document()
+
+
+def test_records_arriving_late_or_crossing_leave_every_node_the_same(tmp_path: Path) -> None:
+    one, two = _store(tmp_path, "one"), _store(tmp_path, "two")
+    one.create_user("ann", CREDENTIAL, ["read"])
+    first = one.take_changes() or {}
+    one.grant_roles("ann", ["write"])
+    second = one.take_changes() or {}
+    two_security = Security(two, Sessions(60), None)
+    for document in (second, first, second):  # late and twice
+        replication.apply(two_security, replication.sync_command(document))
+    assert two.user("ann").roles == ["read", "write"]
+    one_security = Security(one, Sessions(60), None)
+    one.grant_roles("ann", ["truncate"])  # both nodes change ann at once ...
+    two.grant_roles("ann", ["sys-admin"])
+    from_one, from_two = one.take_changes() or {}, two.take_changes() or {}
+    replication.apply(two_security, replication.sync_command(from_one))  # ... and their changes cross
+    replication.apply(one_security, replication.sync_command(from_two))
+    assert one.document()["users"]["ann"] == two.document()["users"]["ann"]
+    assert one.stamps["users"]["ann"] == two.stamps["users"]["ann"]
 
 
 @pytest.mark.parametrize("command", [
@@ -111,3 +140,16 @@ def test_a_cluster_node_may_start_empty_and_wait_for_its_peers(tmp_path: Path) -
     assert not store.users and not (tmp_path / "security.json").exists()
     with pytest.raises(ValueError, match="--admin-password-file"):
         SecurityStore.open(tmp_path, None)
+
+
+def test_a_store_saved_before_stamps_opens_with_every_record_at_zero(tmp_path: Path) -> None:
+    store = _store(tmp_path, "old")
+    store.create_user("ann", CREDENTIAL, ["read"])
+    document = store.document()
+    del document["stamps"]
+    (tmp_path / "old" / "security.json").write_text(json.dumps(document))
+    reopened = SecurityStore.open(tmp_path / "old", None)
+    assert reopened.stamps == {"users": {"admin": 0, "ann": 0}, "roles": {}}
+    reopened.drop_user("ann")
+    assert reopened.stamps["users"]["ann"] == 1 and reopened.take_changes() == {
+        "version": 1, "users": {}, "roles": {}, "stamps": {"users": {"ann": 1}, "roles": {}}}

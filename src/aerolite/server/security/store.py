@@ -5,6 +5,12 @@ the protocol's fixed salt, both when a password is set and at login. The store k
 of that hash under a random per-user salt, so the file alone lets nobody log in; guessing a password
 from it still costs a bcrypt per guess. The file is written whole (temporary file, fsync, rename) with
 mode 0600 after every change, so a crash leaves the old or the new state, never half of one.
+
+Every user and role carries a stamp, a logical clock (``stamps``; a dropped one keeps its stamp): a
+change stamps its record one past the highest stamp the store has seen. The nodes of a local cluster
+exchange records with their stamps, and a node takes a record only when its stamp is higher (ties
+broken by the record's content), so nodes that receive the same records in any order, or twice,
+end up holding the same users and roles.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ FILE_NAME = "security.json"
 FIXED_SALT = b"$2a$10$7EqJtq98hPqEX7fNZaFWoO"
 """The salt every client uses to hash a password before sending it (bcrypt, cost 10)."""
 ADMIN_USER = "admin"
+USERS, ROLES = "users", "roles"
 _NAME_MAX = 63
 
 
@@ -82,8 +89,9 @@ class SecurityStore:
         self.users: dict[str, UserRecord] = {}
         self.roles: dict[str, RoleRecord] = {}
         self._grants: dict[str, Grants] = {}
-        self._unsent_users: dict[str, None] = {}
-        self._unsent_roles: dict[str, None] = {}
+        self.stamps: dict[str, dict[str, int]] = {USERS: {}, ROLES: {}}
+        self._clock = 0
+        self._unsent: dict[str, dict[str, None]] = {USERS: {}, ROLES: {}}
 
     @classmethod
     def open(cls, data_dir: Path | None, admin_password: str | None, from_peers: bool = False) -> SecurityStore:
@@ -101,6 +109,7 @@ class SecurityStore:
         if not admin_password:
             raise ValueError("the admin password file is empty")
         store.users[ADMIN_USER] = UserRecord.with_credential(client_credential(admin_password), list(PREDEFINED_ROLES))
+        store.stamps[USERS][ADMIN_USER] = store._clock = 1
         store.save()
         log.info("created user %r with every predefined role", ADMIN_USER)
         return store
@@ -230,12 +239,13 @@ class SecurityStore:
     # -- persistence
 
     def _changed(self, user: str | None = None, role: str | None = None) -> None:
-        """Save a change and note what changed for ``take_changes``; if it cannot be saved, go back to what
-        is on disk (the change is refused)."""
-        if user is not None:
-            self._unsent_users[user] = None
-        if role is not None:
-            self._unsent_roles[role] = None
+        """Stamp and save a change (noted for ``take_changes``); if it cannot be saved, go back to what is on
+        disk (the change is refused)."""
+        for kind, name in ((USERS, user), (ROLES, role)):
+            if name is not None:
+                self._clock += 1
+                self.stamps[kind][name] = self._clock
+                self._unsent[kind][name] = None
         self._grants.clear()
         try:
             self.save()
@@ -245,50 +255,70 @@ class SecurityStore:
             raise
 
     def take_changes(self) -> dict[str, Any] | None:
-        """The users and roles changed since the last call as they are now (None: gone), in the form ``merge``
-        takes; None when nothing changed."""
-        if not self._unsent_users and not self._unsent_roles:
+        """The users and roles changed since the last call, as ``document`` renders them; None when none did."""
+        if not any(self._unsent.values()):
             return None
-        changes = {"users": {name: _user_document(self.users[name]) if name in self.users else None
-                             for name in self._unsent_users},
-                   "roles": {name: _role_document(self.roles[name]) if name in self.roles else None
-                             for name in self._unsent_roles}}
-        self._unsent_users.clear()
-        self._unsent_roles.clear()
+        changes = self.document({kind: list(names) for kind, names in self._unsent.items()})
+        for names in self._unsent.values():
+            names.clear()
         return changes
 
-    def document(self) -> dict[str, Any]:
-        """Every user and role, as saved."""
+    def document(self, only: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        """Every user and role (or ``only`` those named) with its stamp; a gone one has a stamp and no record."""
+        picked = self.stamps if only is None else only
         return {"version": 1,
-                "users": {name: _user_document(u) for name, u in self.users.items()},
-                "roles": {name: _role_document(r) for name, r in self.roles.items()}}
+                USERS: {name: _user_document(self.users[name]) for name in picked[USERS] if name in self.users},
+                ROLES: {name: _role_document(self.roles[name]) for name in picked[ROLES] if name in self.roles},
+                "stamps": {kind: {name: self.stamps[kind][name] for name in picked[kind]} for kind in (USERS, ROLES)}}
 
-    def merge(self, document: dict[str, Any], whole: bool = False) -> list[str]:
-        """Take users and roles another node holds (a None record: gone there); with ``whole`` the document is
-        everything, and what it lacks goes too. Saved before it returns; the users whose password changed or
-        who are gone are returned (their sessions end). ValueError for a document that cannot be read."""
+    def merge(self, document: dict[str, Any]) -> list[str]:
+        """Take each user and role of another node's ``document`` whose stamp beats the one here. Saved before it
+        returns; the users whose password changed or who are gone are returned (their sessions end).
+        ValueError for a document that cannot be read."""
         try:
-            users = {name: None if d is None else _user_record(d) for name, d in dict(document["users"]).items()}
-            roles = {name: None if d is None else _role_record(d) for name, d in dict(document["roles"]).items()}
+            stamps = {kind: {str(name): int(stamp) for name, stamp in dict(document["stamps"][kind]).items()}
+                      for kind in (USERS, ROLES)}
+            users = {name: _user_record(d) for name, d in dict(document[USERS]).items()}
+            roles = {name: _role_record(d) for name, d in dict(document[ROLES]).items()}
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"not a users and roles document: {exc}") from None
-        if whole:
-            users = {**dict.fromkeys(self.users), **users}
-            roles = {**dict.fromkeys(self.roles), **roles}
-        for name, role in roles.items():
-            if role is None:
-                self._forget_role(name)
-            else:
-                self.roles[name] = role
+        taken = 0
+        for name, stamp in stamps[ROLES].items():
+            role, current = roles.get(name), self.roles.get(name)
+            if self._wins(ROLES, name, stamp, role, current):
+                taken += 1
+                if role is None:
+                    self._forget_role(name)
+                else:
+                    self.roles[name] = role
         ended = []
-        for name, user in users.items():
-            before = self.users.pop(name, None)
-            if user is not None:
-                self.users[name] = user
-            if before is not None and (user is None or user.digest != before.digest):
-                ended.append(name)
-        self._changed()
+        for name, stamp in stamps[USERS].items():
+            user, before = users.get(name), self.users.get(name)
+            if self._wins(USERS, name, stamp, user, before):
+                taken += 1
+                self.users.pop(name, None)
+                if user is not None:
+                    self.users[name] = user
+                if before is not None and (user is None or user.digest != before.digest):
+                    ended.append(name)
+        if taken:
+            self._changed()
         return ended
+
+    def _wins(self, kind: str, name: str, stamp: int, incoming: UserRecord | RoleRecord | None,
+              current: UserRecord | RoleRecord | None) -> bool:
+        """Whether a record from another node (None: gone) replaces this one (None: none); if so, take its stamp."""
+        def rank(stamp: int, record: UserRecord | RoleRecord | None) -> tuple[int, str]:
+            if record is None:
+                return stamp, ""
+            document = _user_document(record) if isinstance(record, UserRecord) else _role_document(record)
+            return stamp, json.dumps(document, sort_keys=True)
+
+        if rank(stamp, incoming) <= rank(self.stamps[kind].get(name, -1), current):
+            return False
+        self.stamps[kind][name] = stamp
+        self._clock = max(self._clock, stamp)
+        return True
 
     def save(self) -> None:
         if self.path is None:
@@ -307,8 +337,12 @@ class SecurityStore:
         assert self.path is not None
         try:
             document: dict[str, Any] = json.loads(self.path.read_text())
-            self.users = {name: _user_record(u) for name, u in document["users"].items()}
-            self.roles = {name: _role_record(r) for name, r in document["roles"].items()}
+            self.users = {name: _user_record(u) for name, u in document[USERS].items()}
+            self.roles = {name: _role_record(r) for name, r in document[ROLES].items()}
+            saved = document.get("stamps", {})  # a store saved before stamps: every record at 0
+            self.stamps = {kind: {**dict.fromkeys(records, 0), **{n: int(t) for n, t in saved.get(kind, {}).items()}}
+                           for kind, records in ((USERS, self.users), (ROLES, self.roles))}
+            self._clock = max((t for stamps in self.stamps.values() for t in stamps.values()), default=0)
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{self.path} is not a readable security store: {exc}") from exc
 
