@@ -15,6 +15,7 @@ import pytest
 
 from aerolite.digest import partition_id
 from aerolite.server.cluster import partition_range
+from aerolite.sync import ClusterDefinition, DataSet, Security
 from tests.conftest import ServerProcess
 from tests.e2e import raw_admin as raw
 from tests.e2e.security_helpers import ADMIN_PASSWORD, code_of, login, start_secure_cluster
@@ -209,3 +210,19 @@ def _login_code_or_none(port: int, user: str, password: str) -> int | None:
         return raw.login_code(port, user, password)
     except OSError:
         return None
+
+
+def test_an_embedded_secure_cluster_shares_its_users() -> None:
+    definition = ClusterDefinition.embedded(nodes=2, security=Security("embedded-pw"))
+    with definition.connect() as cluster:
+        cluster.native_client.create_user_blocking("uma", "uma-pw", ["read-write"])  # the SDK logged in as admin
+        host, port = cluster.address.rsplit(":", 1)
+        with ClusterDefinition(host, int(port)).with_credentials("uma", "uma-pw").connect() as uma:
+            session = uma.create_session()
+            wait_for(lambda: len(uma.native_client.node_names()) == 2, "the SDK to see both nodes")
+            items = DataSet.of(NS, "uma")
+            for i in range(20):  # keys owned by both nodes
+                assert session.upsert(items.id(i)).put({"v": i}).execute().ok
+            assert [session.get(items.id(i)).execute().bins for i in range(20)] == [{"v": i} for i in range(20)]
+            counts = objects(uma.native_client, "uma")
+            assert len(counts) == 2 and all(counts.values()) and sum(counts.values()) == 20
