@@ -153,3 +153,21 @@ def test_a_store_saved_before_stamps_opens_with_every_record_at_zero(tmp_path: P
     reopened.drop_user("ann")
     assert reopened.stamps["users"]["ann"] == 1 and reopened.take_changes() == {
         "version": 1, "users": {}, "roles": {}, "stamps": {"users": {"ann": 1}, "roles": {}}}
+
+
+def test_the_guard_lets_only_proven_peer_commands_through_and_logs_the_rest(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    key = PeerKey(new_key())
+    security = Security(_store(tmp_path, "node"), Sessions(60), key)
+    anonymous, reader = security.guard("127.0.0.1"), security.guard("127.0.0.1")
+    security.store.create_user("reader", CREDENTIAL, ["read"])
+    reader.user = "reader"
+    assert anonymous.info_refusal(key.wrap("truncate:namespace=test;set=s")) is None
+    assert anonymous.info_refusal(key.join()) is None
+    with caplog.at_level("WARNING", logger="aerolite.security"):
+        assert (anonymous.info_refusal("smd:truncate:namespace=test;set=s") or "").startswith("ERROR:80:")
+        assert (reader.info_refusal("smd-join") or "").startswith("ERROR:81:")
+        assert (reader.info_refusal(PeerKey(new_key()).join()) or "").startswith("ERROR:81:")
+    assert len(caplog.records) == 3 and all("refused" in r.getMessage() for r in caplog.records)
+    lone = Security(_store(tmp_path, "lone"), Sessions(60), None)  # a single node accepts no peer command
+    assert (lone.guard("127.0.0.1").info_refusal(key.join()) or "").startswith("ERROR:80:")
