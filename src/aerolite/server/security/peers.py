@@ -5,7 +5,8 @@ standard input: never in a file or on a command line). A node sends cluster-wide
 ``smd:<proof>:<command>`` and asks for everything at (re)join with ``smd-join:<proof>``; the proof is
 ``<seconds>.<nonce>.<HMAC-SHA256 of seconds, nonce and command>``. A node accepts a proof made with its
 key within ``WINDOW_S`` of its own clock, and each nonce once, so a captured command cannot be replayed.
-Anyone without the key (a client, logged in or not) cannot make one.
+Anyone without the key (a client, logged in or not) cannot make one. The node's guard checks proofs,
+so they count with access control on; without it every command is open to every client anyway.
 """
 
 from __future__ import annotations
