@@ -48,12 +48,9 @@ def admin(cluster: ServerProcess) -> Iterator[Any]:
 def keys_on_each_node(cluster: ServerProcess, set_name: str) -> list[an.Key]:
     """One key owned by each node, in node order."""
     size = len(cluster_ports(cluster))
-    found: list[an.Key] = []
-    for index in range(size):
-        owned = partition_range(index, size)
-        found.append(next(k for i in range(1000) if partition_id(bytes.fromhex((k := an.Key(NS, set_name, i)).digest))
-                          in owned))
-    return found
+    candidates = [an.Key(NS, set_name, i) for i in range(1000)]
+    return [next(k for k in candidates if partition_id(bytes.fromhex(k.digest)) in partition_range(index, size))
+            for index in range(size)]
 
 
 def logins(cluster: ServerProcess, user: str, password: str) -> list[int]:
@@ -134,10 +131,7 @@ def test_role_changes_hold_on_every_node(cluster: ServerProcess, admin: Any) -> 
         admin.grant_privileges_blocking("roles-writer", [an.Privilege(an.PrivilegeCode.ReadWrite, NS, "roles")])
         admin.drop_role_blocking("roles-writer")
         assert write_refusals(pia, keys) == [81, 81]
-        shown = {port: raw.info_as(port, "admin", ADMIN_PASSWORD, "namespaces") for port in cluster_ports(cluster)}
-        assert all(v == {"namespaces": NS} for v in shown.values())
-        (role_list,) = {tuple(sorted(r.name for r in admin.query_roles_blocking()))}
-        assert "roles-writer" not in role_list
+        assert "roles-writer" not in {r.name for r in admin.query_roles_blocking()}
     finally:
         pia.close_blocking()
 
