@@ -36,6 +36,17 @@ def test_a_proof_is_accepted_once_and_only_with_the_key() -> None:
         assert not receiver.verify(forged), forged
 
 
+def test_a_join_answer_is_taken_only_from_a_key_holder() -> None:
+    key = new_key()
+    peer, joining = PeerKey(key), PeerKey(key)
+    sealed = peer.seal("dump:with;any=characters")
+    assert joining.open(sealed) == "dump:with;any=characters"
+    assert joining.open(sealed) is None  # a replay
+    assert joining.open(peer.seal("dump") + "x") is None
+    assert joining.open(PeerKey(new_key()).seal("dump")) is None
+    assert joining.open("ERROR:80:not authenticated") is None
+
+
 def test_a_proof_is_accepted_only_near_the_time_it_was_made() -> None:
     key = new_key()
     now = [1_000_000.0]

@@ -211,10 +211,13 @@ def apply_from_peer(ctx: InfoContext, command: str) -> str:
 
 @command(JOIN)
 def _join(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    """A peer (re)joined: make clients rediscover it, and give it the cluster-wide metadata to apply."""
+    """A peer (re)joined: make clients rediscover it, and give it the cluster-wide metadata to apply (sealed with
+    the cluster key, so that it knows a peer answered)."""
+    if ctx.relay is None:
+        return "ERROR:4:not a node of a local cluster"
     ctx.generation += 1
     users = [replication.snapshot_command(ctx.security)] if ctx.security is not None else []
-    return encode_dump(metadata_commands(ctx.engine) + users)
+    return ctx.relay.key.seal(encode_dump(metadata_commands(ctx.engine) + users))
 
 
 def metadata_commands(engine: Engine) -> list[str]:

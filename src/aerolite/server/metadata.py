@@ -79,7 +79,12 @@ class MetadataRelay:
         """Announce this node to its peers; the metadata of the first that answers (empty if none does)."""
         results = await asyncio.gather(*(info_call(self.host, p, [self.key.join()], timeout=2.0)
                                          for p in self.peer_ports), return_exceptions=True)
-        for result in results:
-            if not isinstance(result, BaseException) and result and not result[0].startswith("ERROR"):
-                return decode_dump(result[0])
+        for port, result in zip(self.peer_ports, results, strict=True):
+            if isinstance(result, BaseException) or not result:
+                continue
+            dump = self.key.open(result[0])
+            if dump is None:
+                log.warning("peer %s:%d answered the join without the cluster key: %.60s", self.host, port, result[0])
+                continue
+            return decode_dump(dump)
         return []

@@ -5,6 +5,7 @@ standard input: never in a file or on a command line). A node sends cluster-wide
 ``smd:<proof>:<command>`` and asks for everything at (re)join with ``smd-join:<proof>``; the proof is
 ``<seconds>.<nonce>.<HMAC-SHA256 of seconds, nonce and command>``. A node accepts a proof made with its
 key within ``WINDOW_S`` of its own clock, and each nonce once, so a captured command cannot be replayed.
+The answer to a join carries a proof too (``seal``), so a node takes users and metadata only from a peer.
 Anyone without the key (a client, logged in or not) cannot make one. The node's guard checks proofs,
 so they count with access control on; without it every command is open to every client anyway.
 """
@@ -51,16 +52,41 @@ class PeerKey:
     def __repr__(self) -> str:
         return "PeerKey(<hidden>)"
 
-    def _mac(self, stamp: str, command: str) -> str:
-        return hmac.new(self._key, f"{stamp}:{command}".encode(), hashlib.sha256).hexdigest()
+    def _mac(self, stamp: str, payload: str) -> str:
+        return hmac.new(self._key, f"{stamp}:{payload}".encode(), hashlib.sha256).hexdigest()
 
-    def _proof(self, command: str) -> str:
+    def _proof(self, payload: str) -> str:
         stamp = f"{int(self._clock())}.{secrets.token_hex(8)}"
-        return f"{stamp}.{self._mac(stamp, command)}"
+        return f"{stamp}.{self._mac(stamp, payload)}"
+
+    def _checks(self, proof: str, payload: str) -> bool:
+        """Whether ``proof`` was made for ``payload`` with this key, lately, and is seen for the first time."""
+        seconds, _, rest = proof.partition(".")
+        nonce, _, mac = rest.partition(".")
+        if not (seconds.isdigit() and nonce and mac):
+            return False
+        now = self._clock()
+        if abs(now - int(seconds)) > WINDOW_S or nonce in self._seen:
+            return False
+        if not hmac.compare_digest(self._mac(f"{seconds}.{nonce}", payload), mac):
+            return False
+        if len(self._seen) >= _SWEEP_AT:
+            self._seen = {n: t for n, t in self._seen.items() if t > now - WINDOW_S}
+        self._seen[nonce] = int(seconds)
+        return True
+
+    def seal(self, payload: str) -> str:
+        """``<proof>:<payload>``: how a node answers a peer's join, so the joining node knows who answered."""
+        return f"{self._proof(payload)}:{payload}"
+
+    def open(self, sealed: str) -> str | None:
+        """The payload of ``seal``'s answer, or None when its proof does not hold."""
+        proof, _, payload = sealed.partition(":")
+        return payload if self._checks(proof, payload) else None
 
     def wrap(self, command: str) -> str:
         """``command`` as a peer sends it: ``smd:<proof>:<command>``."""
-        return f"{PEER_PREFIX}{self._proof(command)}:{command}"
+        return PEER_PREFIX + self.seal(command)
 
     def join(self) -> str:
         """The signed request for a peer's metadata."""
@@ -69,20 +95,6 @@ class PeerKey:
     def verify(self, command: str) -> bool:
         """Whether a peer command carries a fresh proof made with this key (each proof counts once)."""
         if command.startswith(PEER_PREFIX):
-            proof, _, signed = command[len(PEER_PREFIX):].partition(":")
-        else:
-            name, _, proof = command.partition(":")
-            signed = name
-        seconds, _, rest = proof.partition(".")
-        nonce, _, mac = rest.partition(".")
-        if not (seconds.isdigit() and nonce and mac):
-            return False
-        now = self._clock()
-        if abs(now - int(seconds)) > WINDOW_S or nonce in self._seen:
-            return False
-        if not hmac.compare_digest(self._mac(f"{seconds}.{nonce}", signed), mac):
-            return False
-        if len(self._seen) >= _SWEEP_AT:
-            self._seen = {n: t for n, t in self._seen.items() if t > now - WINDOW_S}
-        self._seen[nonce] = int(seconds)
-        return True
+            return self.open(command[len(PEER_PREFIX):]) is not None
+        name, _, proof = command.partition(":")
+        return self._checks(proof, name)
