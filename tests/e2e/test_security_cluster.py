@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,21 @@ def test_peer_commands_are_refused_to_clients(cluster: ServerProcess, admin: Any
         assert all(line.split("\t", 1)[1].startswith("ERROR:80:") for line in body.decode().splitlines())
     assert [admin.get_blocking(k).bins for k in keys] == [{"v": 1}, {"v": 1}]
     assert [v.count("kept.lua") for v in per_node(admin, "udf-list").values()] == [1, 1]
+
+
+def test_a_change_reaches_the_peers_even_when_its_client_leaves_before_the_answer(cluster: ServerProcess) -> None:
+    ports = cluster_ports(cluster)
+    peer = node_pids(cluster)[ports[1]]
+    os.kill(peer, signal.SIGSTOP)  # the peer takes the change only once it goes on
+    try:
+        with socket.create_connection(("127.0.0.1", ports[0]), timeout=5) as sock:
+            assert raw.exchange(sock, raw.login_frame("admin", ADMIN_PASSWORD))[1] == 0
+            sock.sendall(raw.create_user_frame("vera", "vera-pw", ["read"]))
+        wait_for(lambda: raw.login_code(ports[0], "vera", "vera-pw") == 0, "vera on the node that was told")
+        time.sleep(0.5)  # lets the told node see its client leave while the peer still holds the change back
+    finally:
+        os.kill(peer, signal.SIGCONT)
+    wait_for(lambda: raw.login_code(ports[1], "vera", "vera-pw") == 0, "vera on the peer")
 
 
 def test_a_restarted_node_learns_what_changed_while_it_was_down(cluster: ServerProcess, admin: Any) -> None:

@@ -219,6 +219,14 @@ class NodeProtocol(asyncio.Protocol):
         transport.abort()
 
 
+_RELAYING: set[asyncio.Future[None]] = set()
+"""Broadcasts to peers still running for a client that has gone (held here so they finish)."""
+
+
 async def _after(work: Awaitable[None], reply: bytes) -> AsyncIterator[bytes]:
-    await work
+    """``reply`` once ``work`` (a broadcast to the peers) is done; a client that leaves first does not stop it."""
+    task = asyncio.ensure_future(work)
+    _RELAYING.add(task)
+    task.add_done_callback(_RELAYING.discard)
+    await asyncio.shield(task)
     yield reply
