@@ -16,6 +16,8 @@ import pytest
 
 from aerolite.digest import partition_id
 from aerolite.server.cluster import partition_range
+from aerolite.server.security.replication import sync_command
+from aerolite.server.security.store import UserRecord
 from aerolite.sync import ClusterDefinition, DataSet, Security
 from tests.conftest import ServerProcess
 from tests.e2e import raw_admin as raw
@@ -155,6 +157,13 @@ def test_peer_commands_are_refused_to_clients(cluster: ServerProcess, admin: Any
         assert all(line.split("\t", 1)[1].startswith("ERROR:80:") for line in body.decode().splitlines())
     assert [admin.get_blocking(k).bins for k in keys] == [{"v": 1}, {"v": 1}]
     assert [v.count("kept.lua") for v in per_node(admin, "udf-list").values()] == [1, 1]
+    mallory = UserRecord.with_credential(raw.credential("m-pw"), ["user-admin"])
+    forged_user = sync_command({"users": {"mallory": {"salt": mallory.salt.hex(), "digest": mallory.digest.hex(),
+                                                      "roles": mallory.roles}},
+                                "roles": {}, "stamps": {"users": {"mallory": 99}, "roles": {}}})
+    for port in cluster_ports(cluster):  # records travel only inside a proven smd: command
+        assert raw.info_as(port, "admin", ADMIN_PASSWORD, forged_user)[forged_user] == "ERROR:4:unrecognized command"
+    assert logins(cluster, "mallory", "m-pw") == [60, 60]
 
 
 def test_a_change_reaches_the_peers_even_when_its_client_leaves_before_the_answer(cluster: ServerProcess) -> None:
