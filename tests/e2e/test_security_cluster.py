@@ -23,6 +23,7 @@ from tests.conftest import ServerProcess
 from tests.e2e import raw_admin as raw
 from tests.e2e.security_helpers import ADMIN_PASSWORD, code_of, login, start_secure_cluster
 from tests.e2e.test_cluster import UDF, cluster_ports, node_pids, objects, per_node, wait_for
+from tests.e2e.tls_certs import make_certificates
 
 NS = "test"
 
@@ -245,3 +246,34 @@ def test_an_embedded_secure_cluster_shares_its_users() -> None:
             assert [session.get(items.id(i)).execute().bins for i in range(20)] == [{"v": i} for i in range(20)]
             counts = objects(uma.native_client, "uma")
             assert len(counts) == 2 and all(counts.values()) and sum(counts.values()) == 20
+
+
+@pytest.mark.parametrize("client_certificates", [False, True], ids=["tls", "tls-client-certs"])
+def test_a_tls_cluster_announces_its_peers_and_shares_users(tmp_path: Path, client_certificates: bool) -> None:
+    certs = make_certificates(tmp_path, "secure-cluster")
+    tls = ["--tls-cert", str(certs.cert), "--tls-key", str(certs.key), "--tls-name", "secure-cluster"]
+    proc = start_secure_cluster(2, tmp_path, *tls, *(["--tls-ca", str(certs.ca)] if client_certificates else []))
+    tls_config = (an.TlsConfig.with_client_auth(str(certs.ca), str(certs.cert), str(certs.key)) if client_certificates
+                  else an.TlsConfig(str(certs.ca)))
+
+    def tls_login(user: str, password: str) -> Any:
+        policy = an.ClientPolicy()
+        policy.tls_config, policy.user, policy.password = tls_config, user, password
+        client = an.new_client_blocking(policy, f"127.0.0.1:secure-cluster:{proc.port}")
+        wait_for(lambda: len(client.node_names()) == 2, "the TLS client to see both nodes")
+        return client
+
+    try:
+        admin = tls_login("admin", ADMIN_PASSWORD)
+        admin.create_user_blocking("wes", "wes-pw", ["read-write"])
+        admin.register_udf_blocking(UDF, "tls_bump.lua", an.UDFLang.LUA).wait_till_complete_blocking()
+        assert [v.count("tls_bump.lua") for v in per_node(admin, "udf-list").values()] == [1, 1]
+        admin.close_blocking()
+        wes = tls_login("wes", "wes-pw")
+        try:
+            keys = keys_on_each_node(proc, "wes")
+            assert write_refusals(wes, keys) == [0, 0]
+        finally:
+            wes.close_blocking()
+    finally:
+        proc.stop()

@@ -75,6 +75,10 @@ def _serve_cluster(args: argparse.Namespace) -> int:
     if not 1 <= args.nodes <= 64:
         print(f"aerolite serve: --nodes must be 1..64, not {args.nodes}", file=sys.stderr)
         return 2
+    if args.tls_cert is not None and not args.tls_name:
+        print("aerolite serve: --nodes with --tls-cert needs --tls-name (the name in the certificate), by which "
+              "clients reach the other nodes", file=sys.stderr)
+        return 2
     ports = free_ports(args.host, args.nodes) if args.port == 0 else [args.port + i for i in range(args.nodes)]
     base = [sys.executable, "-m", "aerolite.cli.main", *_node_argv(args.argv)]
 

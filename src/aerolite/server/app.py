@@ -24,7 +24,7 @@ from aerolite.server.info_commands import InfoContext
 from aerolite.server.job_runner import run_job
 from aerolite.server.metadata import MetadataRelay
 from aerolite.server.security.peers import PeerKey, new_key
-from aerolite.server.security.startup import open_security, open_tls
+from aerolite.server.security.startup import open_peer_tls, open_security, open_tls
 
 log = logging.getLogger("aerolite.server")
 
@@ -50,7 +50,7 @@ class Server:
         self.info = InfoContext(self.engine, config, start_background=self._start_background, security=self.security)
         if peers is not None:
             self.dispatcher.owned = layout.owned
-            self.info.relay = MetadataRelay(config.host, layout.peer_ports(), peers)
+            self.info.relay = MetadataRelay(config.host, layout.peer_ports(), peers, open_peer_tls(config.access))
         self.connections = Connections(config.max_connections, config.idle_timeout_seconds)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None

@@ -158,8 +158,9 @@ def _generation(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
 
 
 @command("peers-clear-std", "peers-clear-alt", "peers-tls-std", "peers-tls-alt")
-def _peers(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return ctx.config.layout().peers(ctx.generation)
+def _peers(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
+    tls_name = ctx.config.access.tls_name if cmd.startswith("peers-tls") else ""
+    return ctx.config.layout().peers(ctx.generation, tls_name)
 
 
 @command("alumni-tls-std")

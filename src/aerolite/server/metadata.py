@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import ssl
 
 from aerolite.server.security.peers import PeerKey
 from aerolite.wire.framing import HEADER_SIZE, ProtoType, frame
@@ -42,10 +43,11 @@ def decode_dump(value: str) -> list[str]:
     return [line for line in text.split("\n") if line]
 
 
-async def info_call(host: str, port: int, commands: list[str], timeout: float = PEER_TIMEOUT_S) -> list[str]:
-    """Send info ``commands`` to a node and return its values in order."""
+async def info_call(host: str, port: int, commands: list[str], timeout: float = PEER_TIMEOUT_S,
+                    tls: ssl.SSLContext | None = None) -> list[str]:
+    """Send info ``commands`` to a node (over TLS with ``tls``) and return its values in order."""
     async def call() -> list[str]:
-        reader, writer = await asyncio.open_connection(host, port)
+        reader, writer = await asyncio.open_connection(host, port, ssl=tls)
         try:
             writer.write(frame(ProtoType.INFO, "".join(f"{c}\n" for c in commands).encode()))
             header = await reader.readexactly(HEADER_SIZE)
@@ -60,14 +62,15 @@ async def info_call(host: str, port: int, commands: list[str], timeout: float = 
 class MetadataRelay:
     """Sends cluster-wide info commands to this node's peers."""
 
-    def __init__(self, host: str, peer_ports: list[int], key: PeerKey) -> None:
+    def __init__(self, host: str, peer_ports: list[int], key: PeerKey, tls: ssl.SSLContext | None = None) -> None:
         self.host = host
         self.peer_ports = peer_ports
         self.key = key
+        self.tls = tls
 
     async def broadcast(self, commands: list[str]) -> None:
         """Apply ``commands`` on every reachable peer; a peer that is down catches up when it joins."""
-        results = await asyncio.gather(*(info_call(self.host, p, [self.key.wrap(c) for c in commands])
+        results = await asyncio.gather(*(info_call(self.host, p, [self.key.wrap(c) for c in commands], tls=self.tls)
                                          for p in self.peer_ports), return_exceptions=True)
         for port, result in zip(self.peer_ports, results, strict=True):
             if isinstance(result, BaseException):
@@ -77,7 +80,7 @@ class MetadataRelay:
 
     async def join(self) -> list[str]:
         """Announce this node to its peers; the metadata of the first that answers (empty if none does)."""
-        results = await asyncio.gather(*(info_call(self.host, p, [self.key.join()], timeout=2.0)
+        results = await asyncio.gather(*(info_call(self.host, p, [self.key.join()], timeout=2.0, tls=self.tls)
                                          for p in self.peer_ports), return_exceptions=True)
         for port, result in zip(self.peer_ports, results, strict=True):
             if isinstance(result, BaseException) or not result:

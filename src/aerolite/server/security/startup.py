@@ -11,7 +11,7 @@ from aerolite.server.security.guard import Security
 from aerolite.server.security.peers import PeerKey
 from aerolite.server.security.sessions import Sessions
 from aerolite.server.security.store import SecurityStore
-from aerolite.server.security.tls import server_context
+from aerolite.server.security.tls import peer_context, server_context
 
 log = logging.getLogger("aerolite.security")
 
@@ -45,3 +45,10 @@ def open_tls(access: AccessConfig) -> ssl.SSLContext | None:
     if access.tls_key is None:
         raise ValueError("--tls-cert needs --tls-key")
     return server_context(access.tls_cert, access.tls_key, access.tls_ca)
+
+
+def open_peer_tls(access: AccessConfig) -> ssl.SSLContext | None:
+    """How a node of a local cluster calls its peers: over TLS when it serves TLS."""
+    if access.tls_cert is None or access.tls_key is None:
+        return None
+    return peer_context(access.tls_cert, access.tls_key)
