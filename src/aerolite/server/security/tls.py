@@ -20,7 +20,8 @@ def server_context(cert: Path, key: Path, client_ca: Path | None = None) -> ssl.
 
 def peer_context(cert: Path, key: Path) -> ssl.SSLContext:
     """How a node of a local cluster calls a peer: every node serves ``cert``, so it is the one certificate
-    trusted (whatever the name), and it is shown back where the peer asks for a client certificate."""
+    trusted (whatever the name), and it is shown back where the peer asks for a client certificate (so with
+    ``--tls-ca`` that CA must have signed it)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.check_hostname = False
