@@ -30,6 +30,7 @@ def test_non_loopback_host_needs_security_or_insecure() -> None:
     (("--admin-password-file", "f"), "needs --security"),
     (("--tls-cert", "c"), "go together"),
     (("--tls-ca", "ca.pem"), "needs --tls-cert"),
+    (("--tls-name", "db1"), "--tls-name needs --tls-cert"),
     (("--security", "--session-ttl", "0"), "at least 1 second"),
 ])
 def test_access_options_that_do_not_fit(args: tuple[str, ...], problem: str) -> None:

@@ -67,3 +67,43 @@ def exchange(sock: socket.socket, request: bytes) -> bytes:
     """Send one admin frame and return the reply body."""
     sock.sendall(request)
     return read_frame(sock)[1]
+
+
+def login_frame(user: str, password: str) -> bytes:
+    return admin_frame(LOGIN, field(USER, user.encode()), field(CREDENTIAL, credential(password)))
+
+
+def login_code(port: int, user: str, password: str) -> int:
+    """The result code of a login to the node on ``port`` alone (0: logged in)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        return exchange(sock, login_frame(user, password))[1]
+
+
+def info_as(port: int, user: str, password: str, *commands: str) -> dict[str, str]:
+    """Info values from the node on ``port`` alone, asked on a connection logged in as ``user``."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        assert exchange(sock, login_frame(user, password))[1] == 0
+        sock.sendall(info_frame(*commands))
+        _, body = read_frame(sock)
+    return dict(line.split("\t", 1) for line in body.decode().splitlines())
+
+
+CREATE_USER, DROP_USER = 1, 2
+PASSWORD, ROLES = 1, 10
+
+
+def create_user_frame(user: str, password: str, roles: list[str]) -> bytes:
+    listed = bytes((len(roles),)) + b"".join(bytes((len(r),)) + r.encode() for r in roles)
+    return admin_frame(CREATE_USER, field(USER, user.encode()), field(PASSWORD, credential(password)),
+                       field(ROLES, listed))
+
+
+def drop_user_frame(user: str) -> bytes:
+    return admin_frame(DROP_USER, field(USER, user.encode()))
+
+
+def admin_as(port: int, user: str, password: str, *frames: bytes) -> list[int]:
+    """The result codes of admin ``frames`` sent to the node on ``port`` alone, logged in as ``user``."""
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
+        assert exchange(sock, login_frame(user, password))[1] == 0
+        return [exchange(sock, request)[1] for request in frames]

@@ -7,17 +7,28 @@ from typing import Any
 
 import aerospike_native as an
 
-from tests.conftest import ServerProcess, start_server
+from tests.conftest import ServerProcess, start_cluster, start_server
 
 ADMIN_PASSWORD = "admin-secret"
 
 
-def start_secure_server(data_dir: Path, *extra: str) -> ServerProcess:
-    """A node with ``--security`` whose ``admin`` password is ``ADMIN_PASSWORD`` (first start)."""
+def secure_args(data_dir: Path, keep_users: bool = True) -> list[str]:
+    """``serve`` options for access control whose ``admin`` password is ``ADMIN_PASSWORD`` (first start);
+    users and roles are kept under ``data_dir`` unless ``keep_users`` is false (then they live in memory)."""
     password_file = data_dir / "admin-password"
     password_file.write_text(ADMIN_PASSWORD + "\n")
-    return start_server("--namespace", "test", "--data-dir", str(data_dir), "--security",
-                        "--admin-password-file", str(password_file), *extra)
+    kept = ["--data-dir", str(data_dir)] if keep_users else []
+    return ["--namespace", "test", *kept, "--security", "--admin-password-file", str(password_file)]
+
+
+def start_secure_server(data_dir: Path, *extra: str) -> ServerProcess:
+    """A node with ``--security`` whose ``admin`` password is ``ADMIN_PASSWORD`` (first start)."""
+    return start_server(*secure_args(data_dir), *extra)
+
+
+def start_secure_cluster(nodes: int, data_dir: Path, *extra: str, keep_users: bool = True) -> ServerProcess:
+    """``serve --nodes N --security`` (each node keeps its users under ``data_dir/node<i>``, or in memory)."""
+    return start_cluster(nodes, *secure_args(data_dir, keep_users), *extra)
 
 
 def login(address: str, user: str, password: str) -> Any:

@@ -32,7 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host, port=args.port, namespaces=namespaces, cluster_name=args.cluster_name,
             max_frame_bytes=args.max_frame_bytes, data_dir=data_dir, build=args.build,
             job_retention_seconds=args.job_retention, access=access_config(args),
-            cluster_ports=args.cluster_ports, node_index=args.node_index,
+            cluster_ports=args.cluster_ports, node_index=args.node_index, cluster_key=_cluster_key(args),
             max_connections=args.max_connections, idle_timeout_seconds=args.idle_timeout,
         )
     except ValueError as exc:
@@ -75,6 +75,10 @@ def _serve_cluster(args: argparse.Namespace) -> int:
     if not 1 <= args.nodes <= 64:
         print(f"aerolite serve: --nodes must be 1..64, not {args.nodes}", file=sys.stderr)
         return 2
+    if args.tls_cert is not None and not args.tls_name:
+        print("aerolite serve: --nodes with --tls-cert needs --tls-name (the name in the certificate), by which "
+              "clients reach the other nodes", file=sys.stderr)
+        return 2
     ports = free_ports(args.host, args.nodes) if args.port == 0 else [args.port + i for i in range(args.nodes)]
     base = [sys.executable, "-m", "aerolite.cli.main", *_node_argv(args.argv)]
 
@@ -92,6 +96,21 @@ def _serve_cluster(args: argparse.Namespace) -> int:
         print(f"aerolite serve: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cluster_key(args: argparse.Namespace) -> bytes:
+    """A node of a local cluster reads the cluster key its supervisor writes to its standard input."""
+    if not args.cluster_ports:
+        return b""
+    line = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().strip()
+    try:
+        key = bytes.fromhex(line)
+    except ValueError:
+        key = b""
+    if len(key) < 16:
+        raise ValueError("--cluster-ports is for the nodes 'serve --nodes' starts, which read the cluster key on "
+                         "their standard input")
+    return key
 
 
 def _ports(text: str) -> tuple[int, ...]:

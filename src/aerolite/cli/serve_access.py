@@ -20,6 +20,8 @@ def add_access_options(serve: argparse.ArgumentParser) -> None:
                        help=f"how long a login's session token is valid (default {DEFAULT_SESSION_TTL})")
     group.add_argument("--tls-cert", type=Path, metavar="FILE", help="serve TLS only, with this certificate (PEM)")
     group.add_argument("--tls-key", type=Path, metavar="FILE", help="the private key of --tls-cert (PEM)")
+    group.add_argument("--tls-name", default="", metavar="NAME",
+                       help="the name in --tls-cert, by which the nodes of --nodes N announce each other to clients")
     group.add_argument("--tls-ca", type=Path, metavar="FILE",
                        help="require client certificates signed by this CA (PEM)")
     group.add_argument("--insecure", action="store_true",
@@ -35,13 +37,15 @@ def access_config(args: argparse.Namespace) -> AccessConfig:
         raise ValueError("--admin-password-file needs --security")
     if (args.tls_cert is None) != (args.tls_key is None):
         raise ValueError("--tls-cert and --tls-key go together")
+    if args.tls_cert is None and args.tls_name:
+        raise ValueError("--tls-name needs --tls-cert and --tls-key")
     if args.tls_cert is None and args.tls_ca is not None:
         raise ValueError("--tls-ca needs --tls-cert and --tls-key")
     if args.session_ttl < 1:
         raise ValueError(f"--session-ttl must be at least 1 second, not {args.session_ttl}")
     return AccessConfig(security=args.security, admin_password_file=args.admin_password_file,
                         session_ttl=args.session_ttl, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                        tls_ca=args.tls_ca)
+                        tls_ca=args.tls_ca, tls_name=args.tls_name)
 
 
 def _is_loopback(host: str) -> bool:

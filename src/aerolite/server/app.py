@@ -23,7 +23,8 @@ from aerolite.server.gc_policy import CollectorPolicy
 from aerolite.server.info_commands import InfoContext
 from aerolite.server.job_runner import run_job
 from aerolite.server.metadata import MetadataRelay
-from aerolite.server.security.startup import open_security, open_tls
+from aerolite.server.security.peers import PeerKey, new_key
+from aerolite.server.security.startup import open_peer_tls, open_security, open_tls
 
 log = logging.getLogger("aerolite.server")
 
@@ -37,17 +38,19 @@ class Server:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.security = open_security(config.access, config.data_dir)
+        layout = config.layout()
+        # Without the supervisor's key (a node started by hand), no peer trusts this node.
+        peers = PeerKey(config.cluster_key or new_key()) if layout.size > 1 else None
+        self.security = open_security(config.access, config.data_dir, peers)
         self.tls = open_tls(config.access)
         self.engine = Engine(config.namespaces, config.data_dir / "udf" if config.data_dir else None)
         self.engine.jobs.retention = config.job_retention_seconds
         self.dispatcher = Dispatcher(self.engine, start_job=self._start_job)
         self._job_tasks: set[asyncio.Task[None]] = set()
-        self.info = InfoContext(self.engine, config, start_background=self._start_background)
-        layout = config.layout()
-        if layout.size > 1:
+        self.info = InfoContext(self.engine, config, start_background=self._start_background, security=self.security)
+        if peers is not None:
             self.dispatcher.owned = layout.owned
-            self.info.relay = MetadataRelay(config.host, layout.peer_ports())
+            self.info.relay = MetadataRelay(config.host, layout.peer_ports(), peers, open_peer_tls(config.access))
         self.connections = Connections(config.max_connections, config.idle_timeout_seconds)
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -71,7 +74,7 @@ class Server:
         self._sweeper = asyncio.create_task(self._sweep_forever())
         if self.info.relay is not None:
             for command in await self.info.relay.join():
-                info_commands.answer(self.info, command)
+                info_commands.apply_from_peer(self.info, command)
         log.info("aerolite listening on %s:%d, namespaces %s", self.config.host, port, ", ".join(self.engine.namespaces))
         return port
 

@@ -64,10 +64,11 @@ class ClusterLayout:
             bitmap[pid >> 3] |= 0x80 >> (pid & 7)
         return base64.b64encode(bytes(bitmap)).decode()
 
-    def peers(self, generation: int) -> str:
-        """The ``peers-clear-std`` answer: every other node with its address."""
+    def peers(self, generation: int, tls_name: str = "") -> str:
+        """The ``peers-clear-std`` answer (``peers-tls-std`` with the nodes' TLS name): every other node with its
+        address."""
         port = self.ports[self.index]
-        others = ",".join(f"[{node_name_for(self.host, p)},,[{self.host}:{p}]]"
+        others = ",".join(f"[{node_name_for(self.host, p)},{tls_name},[{self.host}:{p}]]"
                           for i, p in enumerate(self.ports) if i != self.index)
         return f"{generation},{port},[{others}]"
 

@@ -36,6 +36,8 @@ class ServerConfig:
     """The ports of every node of a local cluster, in order (empty: a single node)."""
     node_index: int = 0
     """This node's place in ``cluster_ports``."""
+    cluster_key: bytes = field(default=b"", repr=False)
+    """The secret the nodes of a local cluster prove themselves to each other with (``security.peers``)."""
     max_connections: int = 15_000
     """Client connections served at once (a node's ``proto-fd-max``); the ones beyond are closed at once."""
     idle_timeout_seconds: float = 60.0

@@ -24,6 +24,7 @@ from aerolite.server import info_commands
 from aerolite.server.dispatch import Answer, Dispatcher
 from aerolite.server.info_commands import InfoContext
 from aerolite.server.metadata import is_cluster_wide
+from aerolite.server.security import replication
 from aerolite.server.security.guard import Guard, Security
 from aerolite.wire.framing import FrameBuffer, FramingError, ProtoType, frame
 from aerolite.wire.info import encode_reply, split_commands
@@ -183,8 +184,18 @@ class NodeProtocol(asyncio.Protocol):
         if ptype == ProtoType.INFO:  # with access control the summary is asked for by name, so it is checked
             return self._answer_info(body if body or self.guard is None else _SUMMARY_REQUEST)
         if ptype == ProtoType.ADMIN:
-            return _SECURITY_NOT_SUPPORTED if self.guard is None else self.guard.admin(body)
+            return _SECURITY_NOT_SUPPORTED if self.guard is None else self._answer_admin(body)
         return _ENTERPRISE_ONLY
+
+    def _answer_admin(self, body: memoryview) -> Answer:
+        assert self.guard is not None and self.security is not None
+        reply = self.guard.admin(body)
+        changes = self.security.store.take_changes()
+        relay = self.info.relay
+        if relay is not None and changes is not None:
+            # Users and roles are cluster-wide: answer once every peer holds the change too.
+            return _after(relay.broadcast([replication.sync_command(changes)]), reply)
+        return reply
 
     def _answer_info(self, body: memoryview) -> Answer:
         if not body:
@@ -208,6 +219,14 @@ class NodeProtocol(asyncio.Protocol):
         transport.abort()
 
 
+_RELAYING: set[asyncio.Future[None]] = set()
+"""Broadcasts to peers still running for a client that has gone (held here so they finish)."""
+
+
 async def _after(work: Awaitable[None], reply: bytes) -> AsyncIterator[bytes]:
-    await work
+    """``reply`` once ``work`` (a broadcast to the peers) is done; a client that leaves first does not stop it."""
+    task = asyncio.ensure_future(work)
+    _RELAYING.add(task)
+    task.add_done_callback(_RELAYING.discard)
+    await asyncio.shield(task)
     yield reply

@@ -22,7 +22,10 @@ from aerolite.engine.udf import UdfCompileError, UdfRegistrationError
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server import stat_keys
 from aerolite.server.config import ServerConfig
-from aerolite.server.metadata import JOIN, PEER_PREFIX, MetadataRelay, encode_dump
+from aerolite.server.metadata import MetadataRelay, encode_dump
+from aerolite.server.security import replication
+from aerolite.server.security.guard import Security
+from aerolite.server.security.peers import JOIN, unwrap
 from aerolite.wire.info import parse_params
 
 log = logging.getLogger("aerolite.server")
@@ -49,6 +52,8 @@ class InfoContext:
     """Peers and partition generation: raised when a peer (re)joins, so clients refresh their view."""
     relay: MetadataRelay | None = None
     """Set on a node of a multi-node cluster: carries cluster-wide commands to the peers."""
+    security: Security | None = None
+    """The node's users and roles when access control is on (peers keep them the same)."""
 
 
 def _run_now(step: Callable[[], bool]) -> None:
@@ -153,8 +158,9 @@ def _generation(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
 
 
 @command("peers-clear-std", "peers-clear-alt", "peers-tls-std", "peers-tls-alt")
-def _peers(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    return ctx.config.layout().peers(ctx.generation)
+def _peers(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
+    tls_name = ctx.config.access.tls_name if cmd.startswith("peers-tls") else ""
+    return ctx.config.layout().peers(ctx.generation, tls_name)
 
 
 @command("alumni-tls-std")
@@ -193,15 +199,26 @@ def _cluster_stable(ctx: InfoContext, params: dict[str, str], _c: str) -> str:
 
 @command("smd")
 def _from_peer(ctx: InfoContext, _p: dict[str, str], cmd: str) -> str:
-    """A cluster-wide command a peer applied and sent on: apply it here only."""
-    return answer(ctx, cmd[len(PEER_PREFIX):])
+    """A cluster-wide command a peer applied and sent on (its proof checked by the guard): apply it here only."""
+    return apply_from_peer(ctx, unwrap(cmd))
+
+
+def apply_from_peer(ctx: InfoContext, command: str) -> str:
+    """Apply one cluster-wide command from a peer: an info command, or users and roles (no client may send those)."""
+    if parse_params(command)[0] == replication.COMMAND:
+        return replication.apply(ctx.security, command) if ctx.security is not None else "ERROR::access control is off"
+    return answer(ctx, command)
 
 
 @command(JOIN)
 def _join(ctx: InfoContext, _p: dict[str, str], _c: str) -> str:
-    """A peer (re)joined: make clients rediscover it, and give it the cluster-wide metadata to apply."""
+    """A peer (re)joined: make clients rediscover it, and give it the cluster-wide metadata to apply (sealed with
+    the cluster key, so that it knows a peer answered)."""
+    if ctx.relay is None:
+        return "ERROR:4:not a node of a local cluster"
     ctx.generation += 1
-    return encode_dump(metadata_commands(ctx.engine))
+    users = [replication.snapshot_command(ctx.security)] if ctx.security is not None else []
+    return ctx.relay.key.seal(encode_dump(metadata_commands(ctx.engine) + users))
 
 
 def metadata_commands(engine: Engine) -> list[str]:

@@ -4,7 +4,8 @@ It holds no data and answers no requests; every node is an ordinary ``aerolite s
 its own port, its own share of the partitions and (for file namespaces) its own data directory, so a
 restarted node comes back with its data and clients reroute to it once it listens again. Nodes run in
 their own process group, so Ctrl-C reaches only the supervisor, which then stops them in order; on
-Linux they also receive SIGTERM if the supervisor itself dies.
+Linux they also receive SIGTERM if the supervisor itself dies. The supervisor makes the cluster key
+(``security.peers``) and writes it, in hex on one line, to each node's standard input.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from types import FrameType
+
+from aerolite.server.security.peers import new_key
 
 log = logging.getLogger("aerolite.server")
 
@@ -59,10 +62,15 @@ class Supervisor:
         self.nodes: list[subprocess.Popen[bytes] | None] = [None] * len(self.ports)
         self.started_at = [0.0] * len(self.ports)
         self.stopping = False
+        self._key = new_key()
 
     def _spawn(self, index: int) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(self.argv_of(index), stdout=subprocess.DEVNULL, start_new_session=True,
+        process = subprocess.Popen(self.argv_of(index), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   start_new_session=True,
                                    preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        assert process.stdin is not None
+        with contextlib.suppress(OSError), process.stdin:  # a node that exits at once is restarted anyway
+            process.stdin.write(self._key.hex().encode() + b"\n")
         self.nodes[index] = process
         self.started_at[index] = time.monotonic()
         return process

@@ -19,3 +19,5 @@ class AccessConfig:
     tls_key: Path | None = None
     tls_ca: Path | None = None
     """With it, clients must present a certificate signed by this CA."""
+    tls_name: str = ""
+    """The name in the certificate; the nodes of a local cluster tell clients to reach their peers by it."""

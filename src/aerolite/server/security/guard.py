@@ -2,7 +2,9 @@
 
 ``Security`` is node-wide (the store of users and roles, the session tokens); each connection gets a
 ``Guard`` that starts anonymous, becomes a user by LOGIN or AUTHENTICATE, and is asked before every
-AS_MSG and info command. Permissions are looked up afresh for each request, so revoking a role or
+AS_MSG and info command. The peer-only info commands (``smd:``, ``smd-join``) need no login but a proof
+made with the cluster key (``peers.PeerKey``); without it they are refused like a command the user lacks
+the permission for. Permissions are looked up afresh for each request, so revoking a role or
 dropping a user takes effect on open connections at once.
 """
 
@@ -13,6 +15,7 @@ from collections.abc import Callable
 
 from aerolite.result_codes import AerospikeResultError, ResultCode
 from aerolite.server.security import rules
+from aerolite.server.security.peers import PeerKey, is_peer_command
 from aerolite.server.security.privileges import Grants, Permission, Privilege
 from aerolite.server.security.sessions import Sessions
 from aerolite.server.security.store import SecurityStore
@@ -46,9 +49,11 @@ _OK = reply_frame(ResultCode.OK)
 class Security:
     """The node's users, roles and sessions."""
 
-    def __init__(self, store: SecurityStore, sessions: Sessions) -> None:
+    def __init__(self, store: SecurityStore, sessions: Sessions, peers: PeerKey | None) -> None:
         self.store = store
         self.sessions = sessions
+        self.peers = peers
+        """The cluster key of a node of a local cluster (None: no peer command is accepted)."""
 
     def guard(self, address: str) -> Guard:
         """The guard of a new connection from ``address`` (the peer's IP)."""
@@ -90,6 +95,8 @@ class Guard:
         """The error to answer instead of running an info command, or None to run it."""
         if rules.is_tend_command(command):
             return None
+        if is_peer_command(command):
+            return self._peer_refusal(command)
         try:
             grants = self._grants()
             need = rules.info_needs(command)
@@ -98,6 +105,15 @@ class Guard:
         except AerospikeResultError as exc:
             return f"ERROR:{int(exc.code)}:{exc}"
         return None
+
+    def _peer_refusal(self, command: str) -> str | None:
+        peers = self.security.peers
+        if peers is not None and peers.verify(command):
+            return None
+        log.warning("peer command %.40r from %s (user %r) refused: no valid cluster key proof", command,
+                    self.address, self.user)
+        code = ResultCode.NOT_AUTHENTICATED if self.user is None else ResultCode.ROLE_VIOLATION
+        return f"ERROR:{int(code)}:only the nodes of this cluster may send {command.partition(':')[0]}"
 
     # -- the admin protocol
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from aerolite.server.security.config import AccessConfig
 from aerolite.server.security.guard import Security
+from aerolite.server.security.peers import PeerKey
 from aerolite.server.security.sessions import Sessions
 from aerolite.server.security.store import SecurityStore
-from aerolite.server.security.tls import server_context
+from aerolite.server.security.tls import peer_context, server_context
 
 log = logging.getLogger("aerolite.security")
 
@@ -21,14 +22,20 @@ def read_password_file(path: Path) -> str:
     return lines[0] if lines else ""
 
 
-def open_security(access: AccessConfig, data_dir: Path | None) -> Security | None:
-    """The node's users, roles and sessions, or None when access control is off."""
+def open_security(access: AccessConfig, data_dir: Path | None, peers: PeerKey | None) -> Security | None:
+    """The node's users, roles and sessions, or None when access control is off; ``peers`` is the cluster key
+    of a node of a local cluster.
+
+    A node of a local cluster restarted after its admin password file is gone (an embedded cluster
+    removes it once the nodes are up) starts with no users and takes them from a peer as it joins."""
     if not access.security:
         return None
-    password = read_password_file(access.admin_password_file) if access.admin_password_file else None
+    password_file = access.admin_password_file
+    from_peers = peers is not None and password_file is not None and not password_file.exists()
+    password = read_password_file(password_file) if password_file is not None and not from_peers else None
     if data_dir is None:
         log.warning("access control without --data-dir: users and roles last only until the node stops")
-    return Security(SecurityStore.open(data_dir, password), Sessions(access.session_ttl))
+    return Security(SecurityStore.open(data_dir, password, from_peers), Sessions(access.session_ttl), peers)
 
 
 def open_tls(access: AccessConfig) -> ssl.SSLContext | None:
@@ -38,3 +45,10 @@ def open_tls(access: AccessConfig) -> ssl.SSLContext | None:
     if access.tls_key is None:
         raise ValueError("--tls-cert needs --tls-key")
     return server_context(access.tls_cert, access.tls_key, access.tls_ca)
+
+
+def open_peer_tls(access: AccessConfig) -> ssl.SSLContext | None:
+    """How a node of a local cluster calls its peers: over TLS when it serves TLS."""
+    if access.tls_cert is None or access.tls_key is None:
+        return None
+    return peer_context(access.tls_cert, access.tls_key)

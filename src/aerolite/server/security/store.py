@@ -5,6 +5,12 @@ the protocol's fixed salt, both when a password is set and at login. The store k
 of that hash under a random per-user salt, so the file alone lets nobody log in; guessing a password
 from it still costs a bcrypt per guess. The file is written whole (temporary file, fsync, rename) with
 mode 0600 after every change, so a crash leaves the old or the new state, never half of one.
+
+Every user and role carries a stamp, a logical clock (``stamps``; a dropped one keeps its stamp): a
+change stamps its record one past the highest stamp the store has seen. The nodes of a local cluster
+exchange records with their stamps, and a node takes a record only when its stamp is higher (ties
+broken by the record's content), so nodes that receive the same records in any order, or twice,
+end up holding the same users and roles.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ FILE_NAME = "security.json"
 FIXED_SALT = b"$2a$10$7EqJtq98hPqEX7fNZaFWoO"
 """The salt every client uses to hash a password before sending it (bcrypt, cost 10)."""
 ADMIN_USER = "admin"
+USERS, ROLES = "users", "roles"
 _NAME_MAX = 63
 
 
@@ -82,19 +89,27 @@ class SecurityStore:
         self.users: dict[str, UserRecord] = {}
         self.roles: dict[str, RoleRecord] = {}
         self._grants: dict[str, Grants] = {}
+        self.stamps: dict[str, dict[str, int]] = {USERS: {}, ROLES: {}}
+        self._clock = 0
+        self._unsent: dict[str, dict[str, None]] = {USERS: {}, ROLES: {}}
 
     @classmethod
-    def open(cls, data_dir: Path | None, admin_password: str | None) -> SecurityStore:
-        """Load the store, or create it with ``admin`` holding every predefined role."""
+    def open(cls, data_dir: Path | None, admin_password: str | None, from_peers: bool = False) -> SecurityStore:
+        """Load the store, or create it with ``admin`` holding every predefined role; with ``from_peers`` and
+        no password, start empty (the users come from a peer of the cluster)."""
         store = cls(data_dir / FILE_NAME if data_dir is not None else None)
         if store.path is not None and store.path.exists():
             store._load()
+            return store
+        if from_peers and admin_password is None:
+            log.warning("no users yet: they come from a peer of the cluster")
             return store
         if admin_password is None:
             raise ValueError("access control starts with no users: give --admin-password-file")
         if not admin_password:
             raise ValueError("the admin password file is empty")
         store.users[ADMIN_USER] = UserRecord.with_credential(client_credential(admin_password), list(PREDEFINED_ROLES))
+        store.stamps[USERS][ADMIN_USER] = store._clock = 1
         store.save()
         log.info("created user %r with every predefined role", ADMIN_USER)
         return store
@@ -150,30 +165,30 @@ class SecurityStore:
         _check_credential(credential)
         self._check_roles(roles)
         self.users[name] = UserRecord.with_credential(credential, list(dict.fromkeys(roles)))
-        self._changed()
+        self._changed(user=name)
 
     def drop_user(self, name: str) -> None:
         self.user(name)
         del self.users[name]
-        self._changed()
+        self._changed(user=name)
 
     def set_password(self, name: str, credential: bytes) -> None:
         record = self.user(name)
         _check_credential(credential)
         self.users[name] = UserRecord.with_credential(credential, record.roles)
-        self._changed()
+        self._changed(user=name)
 
     def grant_roles(self, name: str, roles: list[str]) -> None:
         record = self.user(name)
         self._check_roles(roles)
         record.roles = list(dict.fromkeys([*record.roles, *roles]))
-        self._changed()
+        self._changed(user=name)
 
     def revoke_roles(self, name: str, roles: list[str]) -> None:
         record = self.user(name)
         self._check_roles(roles)
         record.roles = [r for r in record.roles if r not in roles]
-        self._changed()
+        self._changed(user=name)
 
     def _check_roles(self, roles: list[str]) -> None:
         for role in roles:
@@ -194,33 +209,43 @@ class SecurityStore:
         if name in PREDEFINED_ROLES or name in self.roles:
             raise AerospikeResultError(ResultCode.ROLE_ALREADY_EXISTS, f"role {name!r} exists")
         self.roles[name] = RoleRecord(list(dict.fromkeys(privileges)), _checked_whitelist(whitelist))
-        self._changed()
+        self._changed(role=name)
 
     def drop_role(self, name: str) -> None:
         self._own_role(name)
-        del self.roles[name]
+        self._forget_role(name)
+        self._changed(role=name)
+
+    def _forget_role(self, name: str) -> None:
+        """Remove a user-defined role, and take it from every user holding it."""
+        self.roles.pop(name, None)
         for record in self.users.values():
             record.roles = [r for r in record.roles if r != name]
-        self._changed()
 
     def grant_privileges(self, name: str, privileges: list[Privilege]) -> None:
         role = self._own_role(name)
         role.privileges = list(dict.fromkeys([*role.privileges, *privileges]))
-        self._changed()
+        self._changed(role=name)
 
     def revoke_privileges(self, name: str, privileges: list[Privilege]) -> None:
         role = self._own_role(name)
         role.privileges = [p for p in role.privileges if p not in privileges]
-        self._changed()
+        self._changed(role=name)
 
     def set_whitelist(self, name: str, whitelist: list[str]) -> None:
         self._own_role(name).whitelist = _checked_whitelist(whitelist)
-        self._changed()
+        self._changed(role=name)
 
     # -- persistence
 
-    def _changed(self) -> None:
-        """Save a change; if it cannot be saved, go back to what is on disk (the change is refused)."""
+    def _changed(self, user: str | None = None, role: str | None = None) -> None:
+        """Stamp and save a change (noted for ``take_changes``); if it cannot be saved, go back to what is on
+        disk (the change is refused)."""
+        for kind, name in ((USERS, user), (ROLES, role)):
+            if name is not None:
+                self._clock += 1
+                self.stamps[kind][name] = self._clock
+                self._unsent[kind][name] = None
         self._grants.clear()
         try:
             self.save()
@@ -229,16 +254,77 @@ class SecurityStore:
                 self._load()
             raise
 
+    def take_changes(self) -> dict[str, Any] | None:
+        """The users and roles changed since the last call, as ``document`` renders them; None when none did."""
+        if not any(self._unsent.values()):
+            return None
+        changes = self.document({kind: list(names) for kind, names in self._unsent.items()})
+        for names in self._unsent.values():
+            names.clear()
+        return changes
+
+    def document(self, only: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        """Every user and role (or ``only`` those named) with its stamp; a gone one has a stamp and no record."""
+        picked = self.stamps if only is None else only
+        return {"version": 1,
+                USERS: {name: _user_document(self.users[name]) for name in picked[USERS] if name in self.users},
+                ROLES: {name: _role_document(self.roles[name]) for name in picked[ROLES] if name in self.roles},
+                "stamps": {kind: {name: self.stamps[kind][name] for name in picked[kind]} for kind in (USERS, ROLES)}}
+
+    def merge(self, document: dict[str, Any]) -> list[str]:
+        """Take each user and role of another node's ``document`` whose stamp beats the one here. Saved before it
+        returns; the users whose password changed or who are gone are returned (their sessions end).
+        ValueError for a document that cannot be read."""
+        try:
+            stamps = {kind: {str(name): int(stamp) for name, stamp in dict(document["stamps"][kind]).items()}
+                      for kind in (USERS, ROLES)}
+            users = {name: _user_record(d) for name, d in dict(document[USERS]).items()}
+            roles = {name: _role_record(d) for name, d in dict(document[ROLES]).items()}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a users and roles document: {exc}") from None
+        taken = 0
+        for name, stamp in stamps[ROLES].items():
+            role, current = roles.get(name), self.roles.get(name)
+            if self._wins(ROLES, name, stamp, role, current):
+                taken += 1
+                if role is None:
+                    self._forget_role(name)
+                else:
+                    self.roles[name] = role
+        ended = []
+        for name, stamp in stamps[USERS].items():
+            user, before = users.get(name), self.users.get(name)
+            if self._wins(USERS, name, stamp, user, before):
+                taken += 1
+                self.users.pop(name, None)
+                if user is not None:
+                    self.users[name] = user
+                if before is not None and (user is None or user.digest != before.digest):
+                    ended.append(name)
+        if taken:
+            self._changed()
+        return ended
+
+    def _wins(self, kind: str, name: str, stamp: int, incoming: UserRecord | RoleRecord | None,
+              current: UserRecord | RoleRecord | None) -> bool:
+        """Whether a record from another node (None: gone) replaces this one (None: none); if so, take its stamp."""
+        def rank(stamp: int, record: UserRecord | RoleRecord | None) -> tuple[int, str]:
+            if record is None:
+                return stamp, ""
+            document = _user_document(record) if isinstance(record, UserRecord) else _role_document(record)
+            return stamp, json.dumps(document, sort_keys=True)
+
+        if rank(stamp, incoming) <= rank(self.stamps[kind].get(name, -1), current):
+            return False
+        self.stamps[kind][name] = stamp
+        self._clock = max(self._clock, stamp)
+        return True
+
     def save(self) -> None:
         if self.path is None:
             return
-        document = {
-            "version": 1,
-            "users": {name: {"salt": u.salt.hex(), "digest": u.digest.hex(), "roles": u.roles}
-                      for name, u in self.users.items()},
-            "roles": {name: {"privileges": [[p.code.value, p.namespace, p.set_name] for p in r.privileges],
-                             "whitelist": r.whitelist} for name, r in self.roles.items()},
-        }
+        document = self.document()
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a cluster node's own folder at first
         temporary = self.path.with_suffix(".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as out:
@@ -251,13 +337,33 @@ class SecurityStore:
         assert self.path is not None
         try:
             document: dict[str, Any] = json.loads(self.path.read_text())
-            self.users = {name: UserRecord(bytes.fromhex(u["salt"]), bytes.fromhex(u["digest"]), list(u["roles"]))
-                          for name, u in document["users"].items()}
-            self.roles = {name: RoleRecord([Privilege(PrivilegeCode(c), ns, s) for c, ns, s in r["privileges"]],
-                                           list(r["whitelist"]))
-                          for name, r in document["roles"].items()}
+            self.users = {name: _user_record(u) for name, u in document[USERS].items()}
+            self.roles = {name: _role_record(r) for name, r in document[ROLES].items()}
+            saved = document.get("stamps", {})  # a store saved before stamps: every record at 0
+            self.stamps = {kind: {**dict.fromkeys(records, 0), **{n: int(t) for n, t in saved.get(kind, {}).items()}}
+                           for kind, records in ((USERS, self.users), (ROLES, self.roles))}
+            self._clock = max((t for stamps in self.stamps.values() for t in stamps.values()), default=0)
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{self.path} is not a readable security store: {exc}") from exc
+
+
+def _user_document(user: UserRecord) -> dict[str, Any]:
+    return {"salt": user.salt.hex(), "digest": user.digest.hex(), "roles": user.roles}
+
+
+def _user_record(document: dict[str, Any]) -> UserRecord:
+    return UserRecord(bytes.fromhex(document["salt"]), bytes.fromhex(document["digest"]),
+                      [str(r) for r in document["roles"]])
+
+
+def _role_document(role: RoleRecord) -> dict[str, Any]:
+    return {"privileges": [[p.code.value, p.namespace, p.set_name] for p in role.privileges],
+            "whitelist": role.whitelist}
+
+
+def _role_record(document: dict[str, Any]) -> RoleRecord:
+    return RoleRecord([Privilege(PrivilegeCode(c), ns, s) for c, ns, s in document["privileges"]],
+                      [str(w) for w in document["whitelist"]])
 
 
 def _checked_whitelist(entries: list[str]) -> list[str]:
