@@ -320,7 +320,8 @@ def _read_reply(record: Record, cmd: Command) -> Reply:
 
 
 def _all_bins(record: Record) -> list[ReplyOp]:
-    return [ReplyOp(_READ, name, value) for name, value in record.bins.items()]
+    new = tuple.__new__  # skips the NamedTuple's Python-level constructor, once per bin of every get
+    return [new(ReplyOp, (_READ, name, value)) for name, value in record.bins.items()]
 
 
 def _run_ops(record: Record, ops: list[Op], read_all: bool, respond_all: bool) -> list[ReplyOp]:

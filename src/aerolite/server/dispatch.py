@@ -216,5 +216,5 @@ def encode_reply_body(reply: Reply, header_only: bool = False, transaction_ttl: 
                            transaction_ttl=transaction_ttl)
     if not ops:
         return header + detail
-    return b"".join([header, detail, *(encode_bin_op(op.kind, op.bin_name, op.value) for op in ops)])
+    return b"".join([header, detail, *[encode_bin_op(kind, name, value) for kind, name, value in ops]])
 
