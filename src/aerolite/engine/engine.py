@@ -335,7 +335,7 @@ def _run_ops(record: Record, ops: list[Op], read_all: bool, respond_all: bool) -
         if kind == _READ:
             if not op.bin_name:
                 if read_all:
-                    answers.extend(ReplyOp(_READ, n, v) for n, v in bins.items())
+                    answers.extend(_all_bins(record))
                 elif respond_all:
                     answers.append(ReplyOp(_READ, "", None))
                 continue
